@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ModelZoo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ZooFormat", targets: ["ZooFormat"]),
+        .library(name: "ZooModel", targets: ["ZooModel"]),
+        .library(name: "ZooRegistry", targets: ["ZooRegistry"]),
+        .library(name: "ZooTrain", targets: ["ZooTrain"]),
+        .executable(name: "zoo", targets: ["zoo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 of tensors and blobs: BoringSSL's hashing is several times faster than a hand-written one.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "ZooFormat",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "ZooModel", dependencies: ["ZooFormat"]),
+        .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
+        .target(
+            name: "ZooTrain",
+            dependencies: ["ZooModel"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "zoo",
+            dependencies: [
+                "ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "zoo-bench",
+            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "CZlib"]
+        ),
+        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat"]),
+        .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
+        .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
+        .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

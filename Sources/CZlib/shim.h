@@ -1,0 +1,14 @@
+#ifndef ZOO_CZLIB_SHIM_H
+#define ZOO_CZLIB_SHIM_H
+#include <zlib.h>
+
+// zlib's init functions are macros that pass version and struct size; Swift cannot call macros.
+static inline int czlib_deflateInit2(z_streamp strm, int level, int method, int windowBits,
+                                     int memLevel, int strategy) {
+    return deflateInit2(strm, level, method, windowBits, memLevel, strategy);
+}
+
+static inline int czlib_inflateInit2(z_streamp strm, int windowBits) {
+    return inflateInit2(strm, windowBits);
+}
+#endif

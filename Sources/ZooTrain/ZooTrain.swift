@@ -1,0 +1,1 @@
+// The trainer; see ../shared/design/ARCHITECTURE.md, "The trainer".

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `zoo` command: a model zoo and checkpoint manager for transfer learning.
+@main
+struct Zoo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zoo",
+        abstract: "A model zoo and checkpoint manager for transfer learning.",
+        discussion: """
+        Keep pretrained networks in a versioned, compressed store; inspect them; cut a backbone;
+        graft a head; fine-tune; export to safetensors or .zckpt.
+
+        Files: inspect, convert and verify work on .zckpt and .safetensors files directly.
+        """,
+        version: "0.1.0",
+        subcommands: []
+    )
+}

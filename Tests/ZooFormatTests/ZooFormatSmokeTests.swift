@@ -1,0 +1,6 @@
+import Testing
+@testable import ZooFormat
+
+@Test func ZooFormatModuleLoads() {
+    #expect(Bool(true))
+}

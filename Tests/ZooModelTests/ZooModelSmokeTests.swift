@@ -1,0 +1,6 @@
+import Testing
+@testable import ZooModel
+
+@Test func ZooModelModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ZooRegistry
+
+@Test func ZooRegistryModuleLoads() {
+    #expect(Bool(true))
+}

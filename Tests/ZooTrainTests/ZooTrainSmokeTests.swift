@@ -1,0 +1,6 @@
+import Testing
+@testable import ZooTrain
+
+@Test func ZooTrainModuleLoads() {
+    #expect(Bool(true))
+}
