@@ -1,0 +1,56 @@
+import ZooFormat
+
+/// What `ModelSurgery.slice` produced: the new description and what it kept and dropped.
+public struct SliceResult: Sendable, Equatable {
+    /// The backbone: the first layers, lineage `slice`, depth-dependent metadata updated.
+    public var description: ModelDescription
+    public var keptLayers: [String]
+    public var droppedLayers: [String]
+    /// Tensors the kept layers use, in layer order; carry their encoded bytes unchanged.
+    public var keptTensors: [String]
+    /// Tensors only the dropped layers use.
+    public var droppedTensors: [String]
+    /// Depth-dependent metadata that was changed (for example `hf_config.num_hidden_layers` 6 -> 3).
+    public var metadataUpdates: [MetadataUpdate]
+    /// Depth-dependent metadata that could not be updated, one sentence each; show these to the user.
+    public var warnings: [String]
+
+    public init(description: ModelDescription, keptLayers: [String], droppedLayers: [String],
+                keptTensors: [String], droppedTensors: [String], metadataUpdates: [MetadataUpdate], warnings: [String]) {
+        self.description = description
+        self.keptLayers = keptLayers
+        self.droppedLayers = droppedLayers
+        self.keptTensors = keptTensors
+        self.droppedTensors = droppedTensors
+        self.metadataUpdates = metadataUpdates
+        self.warnings = warnings
+    }
+}
+
+/// One change to metadata made because the layer count changed.
+public struct MetadataUpdate: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Dotted path in the metadata, for example `hf_config.num_hidden_layers` or `labels`.
+    public var key: String
+    public var old: JSONValue?
+    public var new: JSONValue?
+
+    public init(key: String, old: JSONValue?, new: JSONValue?) {
+        self.key = key
+        self.old = old
+        self.new = new
+    }
+
+    /// `hf_config.num_hidden_layers: 6 -> 3`.
+    public var description: String { "\(key): \(render(old)) -> \(render(new))" }
+
+    private func render(_ v: JSONValue?) -> String {
+        switch v {
+        case nil, .null?: return "(none)"
+        case .number?: return v?.intValue.map(String.init) ?? String(v?.doubleValue ?? 0)
+        case .string(let s)?: return s
+        case .array(let a)?: return "[\(a.count) items]"
+        case .bool(let b)?: return String(b)
+        case .object?: return "{...}"
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ZooModel
-
-@Test func ZooModelModuleLoads() {
-    #expect(Bool(true))
-}
