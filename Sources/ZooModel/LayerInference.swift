@@ -161,10 +161,17 @@ public enum LayerInference {
     }
 
     /// The feature count an inferred block most likely outputs: the size of its last 1-D norm
-    /// weight (`output.LayerNorm.weight` [384], `ln_2.weight`, `bn2.weight`). Returns the size and
-    /// the tensor it was read from, or nil when no such tensor is known.
+    /// weight (`output.LayerNorm.weight` [384], `ln_2.weight`, `bn2.weight`), else, when the layer has
+    /// exactly one 2-D weight (`pooler.dense.weight` [384, 384]), that weight's output size. Returns
+    /// the size and the tensor it was read from, or nil when no such tensor is known.
     public static func outputFeatures(of layer: Layer, shapes: [String: [Int]]) -> (features: Int, evidence: String)? {
         var best: (features: Int, evidence: String)?
+        let matrices = layer.tensors.values.filter { n in
+            (n.hasSuffix(".weight") || n == "weight") && shapes[n].map { $0.count == 2 && $0[0] > 0 } == true
+        }
+        if matrices.count == 1, let n = matrices.first, let shape = shapes[n] {
+            best = (shape[0], "\(n) \(shapeText(shape))")
+        }
         for role in layer.tensors.keys.sorted(by: naturalLess) {
             guard let name = layer.tensors[role], let shape = shapes[name], shape.count == 1, shape[0] > 0 else { continue }
             let parts = role.lowercased().split(separator: ".")
