@@ -12,6 +12,7 @@ public struct GraftResult: Sendable, Equatable {
     public var keptTensors: [String]
     /// The head's input shape and where it came from (`layer 'fc1' output`, `--in-features`, or the tensor it was read from).
     public var headInput: [Int]
+    /// Where `headInput` came from, for the report.
     public var headInputSource: String
     /// Metadata that changed (labels), for the report.
     public var metadataUpdates: [MetadataUpdate]

@@ -18,7 +18,9 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed
     }
 
+    /// The class of failure.
     public var kind: Kind
+    /// What is wrong and what to do next.
     public var message: String
 
     public init(_ kind: Kind, _ message: String) {
@@ -26,6 +28,7 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message, as shown to people.
     public var description: String { message }
 }
 

@@ -6,9 +6,11 @@ public struct PlannedTensor: Sendable, Equatable, Hashable {
     public var layer: String
     /// `weight`, `bias`, `running_mean` or `running_var`.
     public var role: String
+    /// Shape in PyTorch layout.
     public var shape: [Int]
     /// The owning layer's op and input shape, which decide the fans used by initialisation.
     public var op: LayerOp
+    /// The owning layer's input shape.
     public var input: [Int]
 
     public init(name: String, layer: String, role: String, shape: [Int], op: LayerOp, input: [Int]) {
@@ -23,8 +25,11 @@ public struct PlannedTensor: Sendable, Equatable, Hashable {
 
 /// A new Float32 tensor with its values (row-major, PyTorch layout), ready to be encoded.
 public struct InitializedTensor: Sendable, Equatable {
+    /// Checkpoint name.
     public var name: String
+    /// Shape in PyTorch layout.
     public var shape: [Int]
+    /// Row-major values.
     public var values: [Float]
     /// How the values were drawn, for reports (`normal std 0.125 (he)`, `zeros`).
     public var summary: String

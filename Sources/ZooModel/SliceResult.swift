@@ -4,7 +4,9 @@ import ZooFormat
 public struct SliceResult: Sendable, Equatable {
     /// The backbone: the first layers, lineage `slice`, depth-dependent metadata updated.
     public var description: ModelDescription
+    /// Names of the kept layers, in order.
     public var keptLayers: [String]
+    /// Names of the dropped layers, in order.
     public var droppedLayers: [String]
     /// Tensors the kept layers use, in layer order; carry their encoded bytes unchanged.
     public var keptTensors: [String]
@@ -31,7 +33,9 @@ public struct SliceResult: Sendable, Equatable {
 public struct MetadataUpdate: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Dotted path in the metadata, for example `hf_config.num_hidden_layers` or `labels`.
     public var key: String
+    /// The value before; nil when there was none.
     public var old: JSONValue?
+    /// The value after; nil when removed.
     public var new: JSONValue?
 
     public init(key: String, old: JSONValue?, new: JSONValue?) {
