@@ -29,4 +29,27 @@ public enum FreezeSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .layers(let k): return String(k)
         }
     }
+
+    /// The number of leading frozen layers this spec means for `model` (the trainer's `--freeze`).
+    ///
+    /// `backbone` is every layer before the head of the graft that made `model` (found by the
+    /// recorded head prefix), else the model's own `frozen_layers` when above 0; a model with neither
+    /// has no known backbone, which is an error. K must be from 0 to the layer count.
+    public func frozenLayerCount(in model: ModelDescription) throws(ModelError) -> Int {
+        switch self {
+        case .none: return 0
+        case .layers(let k):
+            guard k >= 0, k <= model.layers.count else {
+                throw ModelError(.outOfRange, "--freeze \(k) is out of range: the model has \(model.layers.count) layers; give 0 to \(model.layers.count)")
+            }
+            return k
+        case .backbone:
+            if let lineage = model.lineage, lineage.operation == "graft", let prefix = lineage.parameters["prefix"]?.stringValue,
+               let first = model.layers.firstIndex(where: { $0.name.hasPrefix(prefix + ".") }) {
+                return first
+            }
+            if model.frozenLayers > 0 { return min(model.frozenLayers, model.layers.count) }
+            throw ModelError(.outOfRange, "the model has no recorded backbone (it was not made by graft and freezes no layers); give --freeze K or --freeze none")
+        }
+    }
 }

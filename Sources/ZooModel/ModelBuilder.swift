@@ -60,8 +60,8 @@ public enum ModelBuilder {
                               labels: [String]? = nil, created: String? = nil)
         throws(ModelError) -> (description: ModelDescription, tensors: [InitializedTensor])
     {
-        guard !input.isEmpty, input.allSatisfy({ $0 > 0 && $0 <= 1 << 24 }) else {
-            throw ModelError(.shapeMismatch, "input shape \(shapeText(input)) is not valid: give 1 to 3 positive dimensions, for example 64 or 1x8x8")
+        guard (1...4).contains(input.count), input.allSatisfy({ $0 > 0 && $0 <= 1 << 24 }) else {
+            throw ModelError(.shapeMismatch, "input shape \(shapeText(input)) is not valid: give 1 to 4 dimensions from 1 to \(1 << 24), for example 64 or 1x8x8")
         }
         let built = try layers(from: specs, input: input)
         if let labels {
@@ -98,5 +98,22 @@ public enum ModelBuilder {
     /// A seed as JSON: a number when exact in a double, else its decimal text.
     static func seedValue(_ seed: UInt64) -> JSONValue {
         seed <= 1 << 53 ? .number(Double(seed)) : .string(String(seed))
+    }
+
+    /// Parses an input shape such as `64`, `1x8x8` or `1,8,8` (1 to 4 dimensions, each 1 to 2^24).
+    public static func parseShape(_ text: String) throws(ModelError) -> [Int] {
+        let t = text.trimmingSpaces()
+        let parts = t.split(omittingEmptySubsequences: false) { $0 == "x" || $0 == "X" || $0 == "," }
+        var shape: [Int] = []
+        for p in parts {
+            guard let d = Int(p.trimmingSpaces()), d > 0, d <= 1 << 24 else {
+                throw ModelError(.invalidSpec, "input shape '\(text)' is not valid: give 1 to 4 positive whole numbers joined by x, for example 64 or 1x8x8")
+            }
+            shape.append(d)
+        }
+        guard (1...4).contains(shape.count) else {
+            throw ModelError(.invalidSpec, "input shape '\(text)' has \(shape.count) dimensions; give 1 to 4, for example 64 or 1x8x8")
+        }
+        return shape
     }
 }

@@ -117,7 +117,7 @@ public enum ModelSurgery {
             }
             let new = JSONValue.number(Double(blocks))
             object[key] = new
-            updates.append(MetadataUpdate(key: "hf_config.\(key)", old: value, new: new))
+            if old != blocks { updates.append(MetadataUpdate(key: "hf_config.\(key)", old: value, new: new)) }
         }
         for key in object.keys.sorted() {
             guard let value = object[key] else { continue }
