@@ -156,4 +156,43 @@ private func stats(_ v: [Float]) -> (mean: Double, std: Double) {
             _ = try ModelBuilder.initialize(built.tensors, scheme: .he, seed: 1)
         }
     }
+
+    // The stream recipe in formats/model-description.md ("Initialisation"), re-implemented from the
+    // text in Python (libm's log, not ours), gives these first values:
+    // import struct, math
+    // M=(1<<64)-1
+    // def sm(st):
+    //     st=(st+0x9e3779b97f4a7c15)&M; z=st
+    //     z=((z^(z>>30))*0xbf58476d1ce4e5b9)&M; z=((z^(z>>27))*0x94d049bb133111eb)&M
+    //     return st, z^(z>>31)
+    // def rotl(x,k): return ((x<<k)|(x>>(64-k)))&M
+    // class R:
+    //     def __init__(s, seed, name):
+    //         h=0xcbf29ce484222325
+    //         for b in name.encode(): h=((h^b)*0x100000001b3)&M
+    //         _,k=sm(seed^h)
+    //         st=k; s.s=[]
+    //         for i in range(4):
+    //             st,v=sm(st); s.s.append(v)
+    //     def next(s):
+    //         a=s.s; r=(rotl((a[1]*5)&M,7)*9)&M; t=(a[1]<<17)&M
+    //         a[2]^=a[0]; a[3]^=a[1]; a[1]^=a[2]; a[0]^=a[3]; a[2]^=t; a[3]=rotl(a[3],45); return r
+    //     def unit(s): return (s.next()>>11)*2.0**-53
+    //     def normal(s):
+    //         while True:
+    //             u=2*s.unit()-1; v=2*s.unit()-1; q=u*u+v*v
+    //             if 0<q<1: return u*math.sqrt(-2*math.log(q)/q)
+    // f32=lambda x: struct.unpack('<f',struct.pack('<f',x))[0]
+    // r=R(42,"head.0.weight"); std=math.sqrt(2/4)
+    // print([f32(r.normal()*std) for _ in range(6)])
+    // r=R(42,"head.0.bias"); b=1/math.sqrt(4)
+    // print([f32(-b+(b-(-b))*r.unit()) for _ in range(3)])
+    @Test func valuesMatchThePythonReimplementationOfTheDocumentedRecipe() throws {
+        let built = try ModelBuilder.layers(from: [LayerSpec(.dense(outFeatures: 3))], input: [4], prefix: "head")
+        let he = try ModelBuilder.initialize(built.tensors, scheme: .he, seed: 42)
+        #expect(Array(he[0].values.prefix(6)) == [-0.4026760458946228, -0.7026963233947754, 0.2634443938732147,
+                                                  -0.5337331891059875, 1.057602882385254, 1.9668300151824951])
+        let torch = try ModelBuilder.initialize(built.tensors, scheme: .pytorch, seed: 42)
+        #expect(torch[1].values == [0.18207545578479767, -0.1371130794286728, 0.06546363234519958])
+    }
 }
