@@ -184,24 +184,3 @@ public enum LayerInference {
         return best
     }
 }
-
-/// String order where runs of digits compare as numbers (`layer2` < `layer10`).
-func naturalLess(_ a: String, _ b: String) -> Bool {
-    var i = a.unicodeScalars.makeIterator(), j = b.unicodeScalars.makeIterator()
-    var ca = i.next(), cb = j.next()
-    func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0.value >= 48 && $0.value <= 57 } ?? false }
-    while let x = ca, let y = cb {
-        if isDigit(x) && isDigit(y) {
-            var da = "", db = ""
-            while let c = ca, isDigit(c) { da.unicodeScalars.append(c); ca = i.next() }
-            while let c = cb, isDigit(c) { db.unicodeScalars.append(c); cb = j.next() }
-            let ta = da.drop { $0 == "0" }, tb = db.drop { $0 == "0" }
-            if ta.count != tb.count { return ta.count < tb.count }
-            if ta != tb { return ta < tb }
-            continue
-        }
-        if x != y { return x.value < y.value }
-        ca = i.next(); cb = j.next()
-    }
-    return ca == nil && cb != nil
-}

@@ -111,14 +111,3 @@ private func slide(_ n: Int, _ k: Int, _ s: Int, _ p: Int, _ fail: (String) -> M
     guard padded >= k else { throw fail("the \(k)x\(k) window is larger than the padded input (\(padded))") }
     return (padded - k) / s + 1
 }
-
-/// Product of the dimensions, or an error when it overflows.
-func elementCount(_ shape: [Int], _ fail: (String) -> ModelError) throws(ModelError) -> Int {
-    var n = 1
-    for d in shape {
-        let (m, o) = n.multipliedReportingOverflow(by: d)
-        guard !o else { throw fail("the element count overflows") }
-        n = m
-    }
-    return n
-}

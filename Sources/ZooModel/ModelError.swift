@@ -31,8 +31,3 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message, as shown to people.
     public var description: String { message }
 }
-
-/// `[1, 8, 8]` as people read it in messages.
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
-}
