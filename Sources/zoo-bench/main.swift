@@ -1,2 +1,1 @@
-// Benchmarks, run in release builds: swift run -c release zoo-bench --help
-print("zoo-bench: no benchmarks yet")
+runTrainBenchmark(arguments: Array(CommandLine.arguments.dropFirst()))
