@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
-        .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"]),
+        .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"], exclude: ["Vectors"]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat"]),
     ],
     swiftLanguageModes: [.v6]
