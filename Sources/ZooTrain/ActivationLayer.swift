@@ -12,6 +12,7 @@ public final class ActivationLayer: NetworkLayer {
     /// An activation layer.
     public init(_ kind: Kind) { self.kind = kind }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         input = x
         var y = x
@@ -27,6 +28,7 @@ public final class ActivationLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }
         var gx = gy

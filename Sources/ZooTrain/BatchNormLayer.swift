@@ -35,12 +35,15 @@ public final class BatchNormLayer: NetworkLayer {
         self.momentum = momentum
     }
 
+    /// The weight and bias that exist.
     public var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
 
+    /// Scale, shift and the running statistics, by checkpoint name.
     public var stateTensors: [(name: String, tensor: Tensor)] {
         parameters.map { ($0.name, $0.value) } + [(runningMeanName, runningMean), (runningVarName, runningVar)]
     }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape
         let n = x.shape[0], c = x.shape[1]
@@ -87,6 +90,7 @@ public final class BatchNormLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let n = inputShape[0], c = inputShape[1]
         let spatial = gy.count / max(1, n * c)

@@ -21,6 +21,7 @@ public final class Conv2dLayer: NetworkLayer {
         self.padding = padding
     }
 
+    /// The weight and bias that exist.
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
     /// Geometry of one forward, derived from the input shape.
@@ -41,6 +42,7 @@ public final class Conv2dLayer: NetworkLayer {
         max(1, min(g.n, Self.columnBudget / max(1, g.ckk * g.ohw)))
     }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         input = x
         let g = geometry(x.shape)
@@ -84,6 +86,7 @@ public final class Conv2dLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let g = geometry(input.shape)
         let nb = chunkSize(g)

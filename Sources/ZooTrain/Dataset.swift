@@ -40,9 +40,10 @@ public struct Dataset: Sendable, Equatable {
         var trainIdx: [Int] = [], valIdx: [Int] = []
         let groups: [[Int]]
         if stratified {
-            var byClass = [[Int]](repeating: [], count: max(0, classCount))
-            for (i, l) in labels.enumerated() { byClass[l].append(i) }
-            groups = byClass
+            // A dictionary, not an array indexed by label: a stray huge label must not allocate.
+            var byClass: [Int: [Int]] = [:]
+            for (i, l) in labels.enumerated() { byClass[l, default: []].append(i) }
+            groups = byClass.keys.sorted().map { byClass[$0] ?? [] }
         } else {
             groups = [Array(0..<count)]
         }
@@ -59,7 +60,15 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// The rows with `x' = (x - mean) / std` applied per feature (or one value for all).
-    public func normalized(_ n: Normalization) -> Dataset {
+    ///
+    /// A normalisation may come from a model's metadata, so its sizes and divisors are checked.
+    public func normalized(_ n: Normalization) throws(TrainError) -> Dataset {
+        for (name, values) in [("mean", n.mean), ("std", n.std)] where values.count != 1 && values.count != featureCount {
+            throw TrainError(.invalidData, "the normalisation's \(name) has \(values.count) values but the data has \(featureCount) features; refit it on this data")
+        }
+        guard n.std.allSatisfy({ $0 != 0 && $0.isFinite }), n.mean.allSatisfy({ $0.isFinite }) else {
+            throw TrainError(.invalidData, "the normalisation has a zero or non-finite std or mean; refit it")
+        }
         var out = self
         let f = featureCount
         for i in 0..<out.features.count {

@@ -13,8 +13,10 @@ public final class DenseLayer: NetworkLayer {
         self.bias = bias
     }
 
+    /// The weight and bias that exist.
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let outF = weight.value.shape[0], inF = weight.value.shape[1]
         let rows = x.count / inF
@@ -40,6 +42,7 @@ public final class DenseLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let outF = weight.value.shape[0], inF = weight.value.shape[1]
         let rows = gy.count / outF

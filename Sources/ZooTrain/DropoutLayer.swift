@@ -15,6 +15,7 @@ public final class DropoutLayer: NetworkLayer {
     /// Restarts the mask sequence (the trainer reseeds per run).
     public func reseed(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         guard training, p > 0 else { mask = []; return x }
         let keep = Float(1 / (1 - p))
@@ -24,6 +25,7 @@ public final class DropoutLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }
         guard !mask.isEmpty else { return gy }

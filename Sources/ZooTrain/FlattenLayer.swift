@@ -5,11 +5,13 @@ public final class FlattenLayer: NetworkLayer {
     /// A flatten.
     public init() {}
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape
         return x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         inputGradient ? gy.reshaped(inputShape) : nil
     }

@@ -5,6 +5,7 @@ public final class GlobalAvgPoolLayer: NetworkLayer {
     /// A global average pool.
     public init() {}
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape
         let planes = x.shape[0] * x.shape[1]
@@ -18,6 +19,7 @@ public final class GlobalAvgPoolLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }
         var gx = Tensor(zeros: inputShape)

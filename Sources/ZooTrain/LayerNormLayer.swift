@@ -17,8 +17,10 @@ public final class LayerNormLayer: NetworkLayer {
         self.eps = eps
     }
 
+    /// The weight and bias that exist.
     public var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape
         let d = x.shape.last ?? 1
@@ -43,6 +45,7 @@ public final class LayerNormLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let d = inputShape.last ?? 1
         let rows = gy.count / max(1, d)

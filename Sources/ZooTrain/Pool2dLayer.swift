@@ -25,6 +25,7 @@ public final class Pool2dLayer: NetworkLayer {
         ((h - kernel) / stride + 1, (w - kernel) / stride + 1)
     }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -68,6 +69,7 @@ public final class Pool2dLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }
         var gx = Tensor(zeros: inputShape)

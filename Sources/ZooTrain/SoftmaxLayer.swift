@@ -21,6 +21,7 @@ public final class SoftmaxLayer: NetworkLayer {
         }
     }
 
+    /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = x
         let width = x.shape.last ?? 1
@@ -29,6 +30,7 @@ public final class SoftmaxLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }
         let width = output.shape.last ?? 1

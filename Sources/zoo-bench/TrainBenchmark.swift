@@ -65,8 +65,8 @@ func runTrainBenchmark(arguments: [String]) {
         ("CNN conv16-pool-conv32-dense10", cnn, cnnConfig, NormalizationMethod.scale(16)),
     ] {
         let norm = train.fitNormalization(normalization)
-        let trainSet = norm.map { train.normalized($0) } ?? train
-        let valSet = norm.map { val.normalized($0) } ?? val
+        guard let trainSet = try? norm.map({ try train.normalized($0) }) ?? train,
+              let valSet = try? norm.map({ try val.normalized($0) }) ?? val else { continue }
         for freeze in [FreezeSpec.none, .backbone] {
             var c = config
             c.freeze = freeze

@@ -46,17 +46,22 @@ struct DatasetTests {
         #expect(Set(train.features + val.features).count == 100)
         #expect(d.split(validationFraction: 0.2, seed: 5).validation == val)
         #expect(d.split(validationFraction: 0.2, seed: 6).validation != val)
+        // A stray huge label is just another class, not an allocation.
+        let odd = Dataset(features: [1, 2, 3], featureCount: 1, labels: [0, 1 << 60, 0])
+        #expect(odd.split(validationFraction: 0.5, seed: 1).validation.count == 2)
     }
 
     @Test func normalisations() throws {
         let d = Dataset(features: [0, 10, 2, 20, 4, 30], featureCount: 2, labels: [0, 1, 0])
         let std = try #require(d.fitNormalization(.standardize))
         #expect(std.mean == [2, 20])
-        let n = d.normalized(std)
+        let n = try d.normalized(std)
         #expect(abs(n.features[0] + n.features[2] + n.features[4]) < 1e-6)
-        let scaled = d.normalized(try #require(d.fitNormalization(.scale(16))))
+        let scaled = try d.normalized(try #require(d.fitNormalization(.scale(16))))
         #expect(scaled.features[3] == 1.25)
         #expect(d.fitNormalization(.none) == nil)
-        #expect(d.normalized(try #require(d.fitNormalization(.maxAbs))).features.max() == 1)
+        #expect(try d.normalized(try #require(d.fitNormalization(.maxAbs))).features.max() == 1)
+        #expect(throws: TrainError.self) { _ = try d.normalized(Normalization(mean: [0, 0, 0], std: [1])) }
+        #expect(throws: TrainError.self) { _ = try d.normalized(Normalization(mean: [0], std: [0])) }
     }
 }

@@ -10,7 +10,7 @@ struct TrainerTests {
 
     func smallRun(seed: UInt64, freeze: FreezeSpec = .none, dropout: Bool = true) throws -> (TrainingResult, [String: [Float]]) {
         let data = Self.digits.subset(Array(0..<200))
-        let normalised = data.normalized(Normalization(mean: [0], std: [16]))
+        let normalised = try data.normalized(Normalization(mean: [0], std: [16]))
         var ops: [LayerOp] = [.dense(outFeatures: 16), .batchnorm(eps: 1e-5, momentum: 0.1), .relu]
         if dropout { ops.append(.dropout(p: 0.2)) }
         ops.append(.dense(outFeatures: 10))
@@ -60,11 +60,12 @@ struct TrainerTests {
         config.optimizer = .adamW()
         config.weightDecay = 1e-4
         config.seed = 9
+        let trainSet = try train.normalized(norm), valSet = try val.normalized(norm)
         var epochs: [EpochMetrics] = []
         var batches = 0
         let result = try Trainer(configuration: config).train(
             description: d, tensors: Network.initialTensors(for: d, seed: 9),
-            training: train.normalized(norm), validation: val.normalized(norm),
+            training: trainSet, validation: valSet,
             onEpoch: { epochs.append($0) }, onBatch: { _ in batches += 1 })
         #expect(epochs.count == 15 && batches == 15 * 13)
         let last = try #require(result.history.last)
@@ -72,12 +73,12 @@ struct TrainerTests {
         #expect(last.trainLoss < result.history[0].trainLoss)
 
         let net = try Network(description: d, tensors: result.tensors)
-        let e = try Trainer.evaluate(network: net, data: val.normalized(norm))
+        let e = try Trainer.evaluate(network: net, data: valSet)
         #expect(e.count == val.count)
         #expect(abs(e.accuracy - (last.validationAccuracy ?? 0)) < 1e-12)
         #expect(e.confusion.flatMap { $0 }.reduce(0, +) == val.count)
         #expect(e.confusion.indices.map { e.confusion[$0][$0] }.reduce(0, +) == Int((e.accuracy * Double(val.count)).rounded()))
-        let predictions = try Trainer.predict(network: net, features: val.normalized(norm).features)
+        let predictions = try Trainer.predict(network: net, features: valSet.features)
         let right = zip(predictions, val.labels).filter { $0.label == $1 }.count
         #expect(right == Int((e.accuracy * Double(val.count)).rounded()))
         #expect(abs((predictions.first?.probabilities.reduce(0, +) ?? 0) - 1) < 1e-5)
