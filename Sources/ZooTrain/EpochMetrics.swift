@@ -17,25 +17,3 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     /// Training examples per second.
     public var samplesPerSecond: Double
 }
-
-/// Progress within an epoch, for a progress bar.
-public struct BatchProgress: Sendable, Equatable {
-    /// 1-based epoch number.
-    public var epoch: Int
-    /// Batches done in this epoch.
-    public var batch: Int
-    /// Batches in this epoch.
-    public var batches: Int
-    /// This batch's loss.
-    public var loss: Double
-}
-
-/// The outcome of `Trainer.train`.
-public struct TrainingResult: Sendable {
-    /// One entry per epoch.
-    public var history: [EpochMetrics]
-    /// Every tensor after training, by checkpoint name (frozen ones unchanged).
-    public var tensors: [String: [Float]]
-    /// Leading layers that did not train.
-    public var frozenLayers: Int
-}

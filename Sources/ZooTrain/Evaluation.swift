@@ -11,11 +11,3 @@ public struct Evaluation: Sendable, Equatable, Codable {
     /// `confusion[true][predicted]` counts.
     public var confusion: [[Int]]
 }
-
-/// One example's prediction.
-public struct Prediction: Sendable, Equatable, Codable {
-    /// Arg-max class.
-    public var label: Int
-    /// Softmax probabilities over the classes.
-    public var probabilities: [Float]
-}
