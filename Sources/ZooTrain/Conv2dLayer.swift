@@ -167,56 +167,38 @@ public final class Conv2dLayer: NetworkLayer {
 
     /// Unfolds `count` images into `[c*k*k, count*oh*ow]` columns (zeros where the window hangs over the padding).
     private func im2col(_ x: UnsafePointer<Float>, count: Int, _ g: Geometry, into col: UnsafeMutablePointer<Float>) {
-        let cols = count * g.ohw
-        let (stride, padding) = (self.stride, self.padding)
-        let xs = UncheckedSendable(value: x), cs = UncheckedSendable(value: col)
-        Parallel.forEach(g.c, parallel: g.ckk * cols >= 1 << 16) { c in
-            let x = xs.value, col = cs.value
-            for ki in 0..<g.k {
-                for kj in 0..<g.k {
-                    let row = col + ((c * g.k + ki) * g.k + kj) * cols
-                    for i in 0..<count {
-                        let plane = x + (i * g.c + c) * g.h * g.w
-                        for oh in 0..<g.oh {
-                            let ih = oh * stride - padding + ki
-                            let dst = row + i * g.ohw + oh * g.ow
-                            if ih < 0 || ih >= g.h {
-                                for ow in 0..<g.ow { dst[ow] = 0 }
-                                continue
-                            }
-                            let src = plane + ih * g.w
-                            for ow in 0..<g.ow {
-                                let iw = ow * stride - padding + kj
-                                dst[ow] = (iw >= 0 && iw < g.w) ? src[iw] : 0
-                            }
-                        }
-                    }
-                }
-            }
+        walkWindows(count: count, g) { colIndex, imageIndex in
+            col[colIndex] = imageIndex >= 0 ? x[imageIndex] : 0
         }
     }
 
-    /// Folds column gradients back onto the images, adding overlapping windows in a fixed order;
-    /// one channel per task, so tasks never write the same element.
+    /// Folds column gradients back onto the images, adding overlapping windows in a fixed order.
     private func col2im(_ col: UnsafePointer<Float>, count: Int, _ g: Geometry, into x: UnsafeMutablePointer<Float>) {
+        walkWindows(count: count, g) { colIndex, imageIndex in
+            if imageIndex >= 0 { x[imageIndex] += col[colIndex] }
+        }
+    }
+
+    /// Visits every element of the unfolded matrix with the image element it copies (-1 in the
+    /// padding), one input channel per task: tasks touch disjoint image planes and column rows, and
+    /// within a task the order is fixed, so folding back is deterministic.
+    @inline(__always)
+    private func walkWindows(count: Int, _ g: Geometry, _ visit: (_ colIndex: Int, _ imageIndex: Int) -> Void) {
         let cols = count * g.ohw
         let (stride, padding) = (self.stride, self.padding)
-        let xs = UncheckedSendable(value: x), cs = UncheckedSendable(value: col)
         Parallel.forEach(g.c, parallel: g.ckk * cols >= 1 << 16) { c in
-            let x = xs.value, col = cs.value
             for ki in 0..<g.k {
                 for kj in 0..<g.k {
-                    let row = col + ((c * g.k + ki) * g.k + kj) * cols
+                    let row = ((c * g.k + ki) * g.k + kj) * cols
                     for i in 0..<count {
-                        let plane = x + (i * g.c + c) * g.h * g.w
+                        let plane = (i * g.c + c) * g.h * g.w
                         for oh in 0..<g.oh {
                             let ih = oh * stride - padding + ki
-                            if ih < 0 || ih >= g.h { continue }
-                            let src = row + i * g.ohw + oh * g.ow
-                            let dst = plane + ih * g.w
+                            let base = row + i * g.ohw + oh * g.ow
+                            let rowInside = ih >= 0 && ih < g.h
                             for ow in 0..<g.ow {
                                 let iw = ow * stride - padding + kj
-                                if iw >= 0 && iw < g.w { dst[iw] += src[ow] }
+                                visit(base + ow, rowInside && iw >= 0 && iw < g.w ? plane + ih * g.w + iw : -1)
                             }
                         }
                     }
