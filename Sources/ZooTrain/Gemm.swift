@@ -38,12 +38,24 @@ public enum Gemm {
         b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
+        multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                 c: c, ldc: ldc, accumulate: accumulate, allowParallel: true)
+    }
+
+    /// As the public `multiply`; `allowParallel: false` runs on the calling thread only (tests use it
+    /// to show the result does not depend on how the work is split).
+    static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, allowParallel: Bool
+    ) {
         guard m > 0, n > 0 else { return }
         if k == 0 {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
-        let parallel = threadCount > 1 && m * n * k >= parallelThreshold
+        let parallel = allowParallel && threadCount > 1 && m * n * k >= parallelThreshold
         let packedB = UnsafeMutableRawPointer.allocate(byteCount: kc * (nc + nr) * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: kc * (nc + nr))
         defer { packedB.deallocate() }

@@ -61,4 +61,23 @@ struct GemmTests {
         }
         for i in 0..<before.count { #expect(abs(c.data[i] - (before[i] + product.data[i])) < 1e-5) }
     }
+
+    @Test func resultDoesNotDependOnTheThreadSplit() {
+        // Work is split over rows and columns of C only, so each element is summed in one fixed order.
+        let (m, n, k) = (50, 130, 300)
+        let a = randomTensor([m, k], seed: 4), b = randomTensor([n, k], seed: 5)
+        var serial = [Float](repeating: 0, count: m * n)
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                serial.withUnsafeMutableBufferPointer { pc in
+                    Gemm.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, transposeA: false,
+                                  b: pb.baseAddress!, ldb: k, transposeB: true, c: pc.baseAddress!, ldc: n,
+                                  accumulate: false, allowParallel: false)
+                }
+            }
+        }
+        for _ in 0..<3 {
+            #expect(Gemm.matmul(a, b, transposeB: true).data == serial)
+        }
+    }
 }
