@@ -167,39 +167,40 @@ public final class Conv2dLayer: NetworkLayer {
 
     /// Unfolds `count` images into `[c*k*k, count*oh*ow]` columns (zeros where the window hangs over the padding).
     private func im2col(_ x: UnsafePointer<Float>, count: Int, _ g: Geometry, into col: UnsafeMutablePointer<Float>) {
-        walkWindows(count: count, g) { colIndex, imageIndex in
-            col[colIndex] = imageIndex >= 0 ? x[imageIndex] : 0
+        Parallel.forEach(g.c, parallel: g.ckk * count * g.ohw >= 1 << 16) { c in
+            walkWindows(channel: c, count: count, g) { colIndex, imageIndex in
+                col[colIndex] = imageIndex >= 0 ? x[imageIndex] : 0
+            }
         }
     }
 
     /// Folds column gradients back onto the images, adding overlapping windows in a fixed order.
     private func col2im(_ col: UnsafePointer<Float>, count: Int, _ g: Geometry, into x: UnsafeMutablePointer<Float>) {
-        walkWindows(count: count, g) { colIndex, imageIndex in
-            if imageIndex >= 0 { x[imageIndex] += col[colIndex] }
+        Parallel.forEach(g.c, parallel: g.ckk * count * g.ohw >= 1 << 16) { c in
+            walkWindows(channel: c, count: count, g) { colIndex, imageIndex in
+                if imageIndex >= 0 { x[imageIndex] += col[colIndex] }
+            }
         }
     }
 
-    /// Visits every element of the unfolded matrix with the image element it copies (-1 in the
-    /// padding), one input channel per task: tasks touch disjoint image planes and column rows, and
-    /// within a task the order is fixed, so folding back is deterministic.
+    /// Visits every element of one input channel's rows of the unfolded matrix with the image
+    /// element it copies (-1 in the padding). One channel per task: tasks touch disjoint image planes
+    /// and column rows, and within a task the order is fixed, so folding back is deterministic.
     @inline(__always)
-    private func walkWindows(count: Int, _ g: Geometry, _ visit: (_ colIndex: Int, _ imageIndex: Int) -> Void) {
+    private func walkWindows(channel c: Int, count: Int, _ g: Geometry, _ visit: (_ colIndex: Int, _ imageIndex: Int) -> Void) {
         let cols = count * g.ohw
-        let (stride, padding) = (self.stride, self.padding)
-        Parallel.forEach(g.c, parallel: g.ckk * cols >= 1 << 16) { c in
-            for ki in 0..<g.k {
-                for kj in 0..<g.k {
-                    let row = ((c * g.k + ki) * g.k + kj) * cols
-                    for i in 0..<count {
-                        let plane = (i * g.c + c) * g.h * g.w
-                        for oh in 0..<g.oh {
-                            let ih = oh * stride - padding + ki
-                            let base = row + i * g.ohw + oh * g.ow
-                            let rowInside = ih >= 0 && ih < g.h
-                            for ow in 0..<g.ow {
-                                let iw = ow * stride - padding + kj
-                                visit(base + ow, rowInside && iw >= 0 && iw < g.w ? plane + ih * g.w + iw : -1)
-                            }
+        for ki in 0..<g.k {
+            for kj in 0..<g.k {
+                let row = ((c * g.k + ki) * g.k + kj) * cols
+                for i in 0..<count {
+                    let plane = (i * g.c + c) * g.h * g.w
+                    for oh in 0..<g.oh {
+                        let ih = oh * stride - padding + ki
+                        let base = row + i * g.ohw + oh * g.ow
+                        let rowInside = ih >= 0 && ih < g.h
+                        for ow in 0..<g.ow {
+                            let iw = ow * stride - padding + kj
+                            visit(base + ow, rowInside && iw >= 0 && iw < g.w ? plane + ih * g.w + iw : -1)
                         }
                     }
                 }
