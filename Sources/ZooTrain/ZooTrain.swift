@@ -1,1 +1,0 @@
-// The trainer; see ../shared/design/ARCHITECTURE.md, "The trainer".

@@ -1,6 +1,0 @@
-import Testing
-@testable import ZooTrain
-
-@Test func ZooTrainModuleLoads() {
-    #expect(Bool(true))
-}
