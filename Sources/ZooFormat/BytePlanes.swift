@@ -1,4 +1,4 @@
-/// Splits elements into byte planes and merges them back (formats/zckpt-v1.md, "Codec planes").
+/// Splits elements into byte planes and merges them back (formats/zckpt-v1.md, §5.3 "planes").
 ///
 /// Plane `p` holds byte `p` (little-endian order) of every element after the element, read as a
 /// little-endian unsigned integer, is rotated left by the dtype's rotation.
