@@ -8,7 +8,7 @@
 enum HuffmanEncoder {
     /// Literals per block: each block gets its own code, adapting to local statistics as zlib's
     /// blocks do, at a header cost of a few dozen bytes.
-    static let blockSize = 1 << 15
+    static let blockSize = 1 << 16
 
     /// Encodes `input` as one deflate stream into `output`. Returns the stream's length, or nil
     /// when it would not fit in `output` (callers pass the size to beat).

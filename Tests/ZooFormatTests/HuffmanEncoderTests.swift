@@ -29,7 +29,7 @@ import Testing
             (0..<70_000).map { UInt8($0 % 2) },                                 // two symbols, two blocks
             (0..<100_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) },  // all 256, uniform
             (0..<90_000).map { _ in UInt8(min(255, Int(rng.next() % 64) * Int(rng.next() % 5))) }, // skewed
-            (0..<(1 << 15)).map { UInt8($0 & 255) },                           // exactly one block
+            (0..<HuffmanEncoder.blockSize).map { UInt8($0 & 255) },            // exactly one block
         ]
         for input in cases {
             _ = try Self.roundTrip(input)
