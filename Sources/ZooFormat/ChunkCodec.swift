@@ -32,7 +32,7 @@ enum ChunkCodec {
             var length = n
             let target = UnsafeMutableRawBufferPointer(rebasing: out[position..<(position + n)])
             // Each candidate must beat the best so far, which bounds its output buffer.
-            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, into: target) {
+            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: target) {
                 method = .huffman
                 length = m
             }

@@ -80,4 +80,17 @@ import Testing
         let length = input.withUnsafeBytes { src in out.withUnsafeMutableBytes { HuffmanEncoder.encode(src, into: $0) } }
         #expect(length == nil)
     }
+
+    @Test func precountedBlocksGiveTheSameStream() {
+        var rng = SeededGenerator(seed: 21)
+        let input = (0..<150_000).map { _ in UInt8(truncatingIfNeeded: rng.next() % 37) }
+        let stats = input.withUnsafeBytes { PlaneStatistics($0) }
+        #expect(stats.blockCounts.count == (input.count + HuffmanEncoder.blockSize - 1) / HuffmanEncoder.blockSize)
+        #expect(stats.blockCounts.flatMap { $0 }.reduce(0, +) == input.count)
+        var a = [UInt8](repeating: 0, count: input.count), b = a
+        let plain = input.withUnsafeBytes { src in a.withUnsafeMutableBytes { HuffmanEncoder.encode(src, into: $0) } }
+        let counted = input.withUnsafeBytes { src in b.withUnsafeMutableBytes { HuffmanEncoder.encode(src, blockCounts: stats.blockCounts, into: $0) } }
+        #expect(plain != nil && plain == counted)
+        #expect(a == b)
+    }
 }
