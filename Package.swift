@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "zoo"]),
     ],
     swiftLanguageModes: [.v6]
 )
