@@ -50,13 +50,15 @@ public final class SafetensorsWriter {
 
     deinit { if !finished { abandon() } }
 
-    /// Appends the next tensor's bytes (must be called once per tensor, in order).
+    /// Appends the next tensor's bytes (must be called once per tensor, in order). After any error
+    /// the writer is finished: the temporary file is gone and the target is left as it was.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
         guard !finished, next < header.tensors.count else {
             throw FormatError(.invalidArgument, "all \(header.tensors.count) tensors of \(path) are already written")
         }
         let entry = header.tensors[next]
         guard bytes.count == entry.dataOffsets.count else {
+            abandon()
             throw FormatError(.invalidArgument, "tensor '\(entry.name)' needs \(entry.dataOffsets.count) bytes but \(bytes.count) were given")
         }
         do throws(FormatError) {

@@ -14,7 +14,7 @@ final class Scratch {
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
         return path + "/" + name
     }
     func read(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path + "/" + name) ?? Data()) }
