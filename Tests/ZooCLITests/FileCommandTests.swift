@@ -58,7 +58,7 @@ final class Scratch {
     @Test func missingFileExitsOneWithAnError() throws {
         let result = try ZooRunner.run("inspect", "/nonexistent/zoo/none.safetensors")
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: cannot open /nonexistent/zoo/none.safetensors"))
+        #expect(result.stderr.hasPrefix("error: /nonexistent/zoo/none.safetensors: cannot open: No such file"))
         #expect(result.stdout.isEmpty)
     }
 
