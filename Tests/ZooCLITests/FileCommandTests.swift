@@ -133,6 +133,15 @@ final class Scratch {
         #expect(!scratch.exists("b.zckpt") && !scratch.exists("b.safetensors"))
     }
 
+    @Test func convertingAFileOntoItselfIsRefused() throws {
+        let scratch = Scratch()
+        let input = scratch.write("a.safetensors", officialFile)
+        let result = try ZooRunner.run("convert", input, scratch.path + "/./a.safetensors")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("same file"))
+        #expect(scratch.read("a.safetensors") == officialFile)
+    }
+
     @Test func convertingACorruptFileFailsAndWritesNothing() throws {
         let scratch = Scratch()
         var bytes = officialFile
