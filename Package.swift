@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"], exclude: ["Vectors"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "zoo"]),
     ],
     swiftLanguageModes: [.v6]
 )

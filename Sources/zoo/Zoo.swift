@@ -13,6 +13,6 @@ struct Zoo: ParsableCommand {
         Files: inspect, convert and verify work on .zckpt and .safetensors files directly.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [InspectCommand.self, ConvertCommand.self, VerifyCommand.self]
     )
 }
