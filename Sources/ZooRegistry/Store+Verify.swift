@@ -91,7 +91,7 @@ extension Store {
             guard !rawOverflow else { return "chunk raw lengths overflow" }
             raw = r
             let bytes = UnsafeRawBufferPointer(rebasing: stream[Int(chunk.offset)..<Int(end)])
-            guard StoreCRC32.checksum(bytes) == chunk.crc32 else {
+            guard CRC32.checksum(bytes) == chunk.crc32 else {
                 return "chunk \(i) fails its CRC32 check"
             }
             chunks += 1

@@ -24,10 +24,11 @@ struct ListCommand: ParsableCommand {
         }
         var table = Table(["NAME", "VERSION", "TAGS", "PARAMS", "SIZE", "STORED", "DIGEST", "CREATED", "PARENT"],
                           alignments: [.left, .right, .left, .right, .right, .right, .left, .left, .left])
+        let references = StoreText.references(of: try store.open().list())
         for v in versions {
             table.add([v.name, String(v.version), v.tags.joined(separator: ","), Output.count(v.parameters),
                        Output.bytes(v.rawBytes), Output.bytes(v.storedBytes), v.digest.short,
-                       StoreText.time(v.created), StoreText.parent(v.parent, among: versions)])
+                       StoreText.time(v.created), StoreText.parent(v.parent, references: references)])
         }
         print(table.render())
     }

@@ -33,7 +33,17 @@ enum StoreText {
 
     /// A parent as people read it: `name:N` when the store still has it, else a short digest.
     static func parent(_ digest: Digest?, among versions: [ModelVersion]) -> String {
+        parent(digest, references: references(of: versions))
+    }
+
+    /// Manifest digest -> `name:N`, to name many parents without a search each.
+    static func references(of versions: [ModelVersion]) -> [Digest: String] {
+        Dictionary(versions.map { ($0.digest, $0.reference) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A parent named through a prepared `references` map.
+    static func parent(_ digest: Digest?, references: [Digest: String]) -> String {
         guard let digest else { return "-" }
-        return versions.first { $0.digest == digest }?.reference ?? digest.short
+        return references[digest] ?? digest.short
     }
 }

@@ -14,6 +14,9 @@ struct Zoo: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
             // Store commands (issue 3).
             InitCommand.self,
             ImportCommand.self,
