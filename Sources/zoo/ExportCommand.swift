@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        try StoreText.reference(reference)
         if let format {
             guard CheckpointFileFormat(rawValue: format) != nil else { throw ValidationError("--format must be zckpt or safetensors") }
         } else if CheckpointFileFormat(path: output) == nil {
@@ -33,8 +33,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let chosen = format.flatMap(CheckpointFileFormat.init(rawValue:)) ?? CheckpointFileFormat(path: output) ?? .zckpt
-        let v = try store.open().export(try ModelReference(parsing: reference), to: output, format: chosen)
-        print("Exported \(v.reference) \(v.digest.short) to \(output)")
+        try StoreText.reporting {
+            let chosen = format.flatMap(CheckpointFileFormat.init(rawValue:)) ?? CheckpointFileFormat(path: output) ?? .zckpt
+            let v = try store.open().export(try ModelReference(parsing: reference), to: output, format: chosen)
+            print("Exported \(v.reference) \(v.digest.short) to \(output)")
+        }
     }
 }

@@ -23,8 +23,23 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Small formatting helpers for store tables.
+/// Small helpers for the store commands: reference checks, failures, table text.
 enum StoreText {
+    /// Parses a reference in `validate()`: a malformed one is a usage error (exit status 64).
+    @discardableResult
+    static func reference(_ text: String) throws -> ModelReference {
+        do { return try ModelReference(parsing: text) } catch { throw ValidationError(error.message) }
+    }
+
+    /// Runs a command's body, turning a `StoreError` into `error: <message>` on stderr and exit
+    /// status 1, as the file commands do.
+    static func reporting(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as StoreError {
+            Output.warn("error: \(error.message)")
+            throw ExitCode(Output.dataErrorCode)
+        }
+    }
+
     /// `2026-11-29T01:02:03Z` -> `2026-11-29 01:02`.
     static func time(_ iso: String) -> String {
         guard iso.count >= 16 else { return iso }
