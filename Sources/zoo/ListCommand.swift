@@ -16,8 +16,8 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try StoreText.reporting {
-            var versions = try store.open().list()
-            if let name { versions = versions.filter { $0.name == name } }
+            let all = try store.open().list()
+            let versions = name.map { n in all.filter { $0.name == n } } ?? all
             if json { try Output.printJSON(versions); return }
             if versions.isEmpty {
                 print(name == nil ? "The store is empty; add a model with `zoo import FILE NAME`." : "No versions of \(name ?? "").")
@@ -25,7 +25,7 @@ struct ListCommand: ParsableCommand {
             }
             var table = Table(["NAME", "VERSION", "TAGS", "PARAMS", "SIZE", "STORED", "DIGEST", "CREATED", "PARENT"],
                               alignments: [.left, .right, .left, .right, .right, .right, .left, .left, .left])
-            let references = StoreText.references(of: try store.open().list())
+            let references = StoreText.references(of: all)
             for v in versions {
                 table.add([v.name, String(v.version), v.tags.joined(separator: ","), Output.count(v.parameters),
                            Output.bytes(v.rawBytes), Output.bytes(v.storedBytes), v.digest.short,
