@@ -170,6 +170,37 @@ enum StoreCLI {
         #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == Data(contentsOf: URL(fileURLWithPath: b)))
     }
 
+    @Test func theDefaultStoreIsCreatedOnFirstWriteOnly() throws {
+        let dir = try StoreCLI.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let home = dir + "/home", work = dir + "/work", a = dir + "/a.safetensors"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try StoreCLI.makeSafetensors([a], seeds: [9], tensors: 1, rows: 4, cols: 4)
+        func run(_ args: [String], in cwd: String) throws -> StoreCLI.Result {
+            let p = StoreCLI.start(args)
+            p.environment?["HOME"] = home
+            p.environment?["XDG_DATA_HOME"] = nil
+            p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return StoreCLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                                   stderr: String(decoding: e, as: UTF8.self))
+        }
+        // Reading never creates it; the first import does.
+        #expect(try run(["list"], in: work).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: home + "/.local/share/zoo"))
+        #expect(try run(["import", a, "tiny", "--codec", "raw"], in: work).status == 0)
+        #expect(Store.isStore(at: home + "/.local/share/zoo"))
+        // ./zoo wins over the home store when it is a store.
+        #expect(try StoreCLI.run(["init", work + "/zoo"]).status == 0)
+        #expect((try StoreCLI.json(try run(["list", "--json"], in: work).stdout) as? [Any])?.isEmpty == true)
+        #expect(try run(["list", "--json", "--zoo", home + "/.local/share/zoo"], in: work).stdout.contains("\"tiny\""))
+    }
+
     @Test func badInputGivesAClearErrorAndChangesNothing() throws {
         let dir = try StoreCLI.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
