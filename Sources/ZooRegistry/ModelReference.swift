@@ -16,6 +16,8 @@ public struct ModelReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Longest model name or tag accepted.
     public static let maxNameLength = 128
+    /// Highest version number (nine digits), so counting up can never overflow.
+    public static let maxVersion = 999_999_999
     /// Shortest digest prefix accepted after `@sha256:`.
     public static let minDigestPrefix = 6
 
