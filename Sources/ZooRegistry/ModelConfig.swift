@@ -12,6 +12,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Layers, model metadata and lineage.
     public var model: ModelDescription
 
+    /// A config from its parts.
     public init(tensors: [TensorRecord], metadata: [String: String]?, model: ModelDescription) {
         self.tensors = tensors
         self.metadata = metadata

@@ -21,9 +21,12 @@ public struct ModelReference: Sendable, Hashable, CustomStringConvertible {
     /// Shortest digest prefix accepted after `@sha256:`.
     public static let minDigestPrefix = 6
 
+    /// The model name.
     public var name: String
+    /// Which version of the name.
     public var selector: Selector
 
+    /// A reference from its parts (not validated; `init(parsing:)` validates).
     public init(name: String, selector: Selector = .latest) {
         self.name = name
         self.selector = selector
