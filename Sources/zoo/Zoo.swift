@@ -13,6 +13,20 @@ struct Zoo: ParsableCommand {
         Files: inspect, convert and verify work on .zckpt and .safetensors files directly.
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, ConvertCommand.self, VerifyCommand.self]
+        subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
+            // Store commands (issue 3).
+            InitCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            ListCommand.self,
+            TagCommand.self,
+            RmCommand.self,
+            GcCommand.self,
+            DuCommand.self,
+            LineageCommand.self,
+        ]
     )
 }
