@@ -9,10 +9,13 @@ extension Store {
     /// safetensors: each tensor is encoded with `codec` at `level`, in the file's order, and its
     /// `__metadata__` is kept, so exporting back gives the same file. `.zckpt`: the streams are
     /// carried as they are (no re-encoding; `codec` is ignored) with the file's model description.
-    /// `inferLayers` describes layers for tensors that come without a description.
+    /// `architecture` is a full description to attach (its tensors must exist in the file with the
+    /// shapes its layers need); without one, a file that carries no description gets one inferred
+    /// from its tensor names (formats/model-description.md, "Inference"). `hfConfig` is a Hugging
+    /// Face `config.json` carried in the metadata (`extra["hf_config"]`) so slicing can update it.
     /// Lineage: operation `import`, parameters `source` (file name), `sha256` (of the file), `format`.
     public func importFile(_ path: String, name: String, tag: String? = nil, codec: Codec = .planes, level: Int = 6,
-                           inferLayers: ([TensorRecord]) -> [Layer] = { _ in [] }) throws(StoreError) -> ImportResult {
+                           architecture: ModelDescription? = nil, hfConfig: JSONValue? = nil) throws(StoreError) -> ImportResult {
         try ModelReference.validateName(name)
         if let tag { try ModelReference.validateTag(tag) }
         let source: MappedBlob
@@ -32,18 +35,24 @@ extension Store {
         do {
             if isCheckpoint {
                 let reader = try CheckpointReader(path: path)
+                try Store.checkArchitecture(architecture, shapes: Dictionary(reader.index.tensors.map { ($0.name, $0.shape) },
+                                                                             uniquingKeysWith: { a, _ in a }), file: path)
                 for record in reader.index.tensors {
                     try writer.addEncoded(record: record, stream: try reader.stream(of: record))
                 }
                 metadata = reader.index.metadata.isEmpty ? nil : reader.index.metadata
-                if let json = reader.index.model {
+                if let architecture {
+                    model = architecture
+                } else if let json = reader.index.model {
                     model = try Store.description(from: json, file: path)
                     if let parent = model.lineage?.parent { parameters["original_parent"] = .string(parent) }
                 } else {
-                    model = ModelDescription(layers: inferLayers(writer.tensors))
+                    model = LayerInference.infer(writer.tensors.map(TensorInfo.init))
                 }
             } else {
                 let file = try SafetensorsFile(path: path)
+                try Store.checkArchitecture(architecture, shapes: Dictionary(file.tensors.map { ($0.name, $0.shape) },
+                                                                             uniquingKeysWith: { a, _ in a }), file: path)
                 for entry in file.tensors {
                     try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
                                          raw: file.bytes(of: entry), codec: codec, level: level)
@@ -51,7 +60,7 @@ extension Store {
                 parameters["codec"] = .string(codec.rawValue)
                 parameters["level"] = .number(Double(level))
                 metadata = file.metadata
-                model = ModelDescription(layers: inferLayers(writer.tensors))
+                model = architecture ?? LayerInference.infer(writer.tensors.map(TensorInfo.init))
             }
         } catch let error as StoreError {
             throw error
@@ -60,10 +69,33 @@ extension Store {
         } catch {
             throw StoreError(.format, "\(path): \(error)")
         }
+        if let hfConfig {
+            var extra = model.metadata.extra ?? [:]
+            extra["hf_config"] = hfConfig
+            model.metadata.extra = extra
+        }
         if model.metadata.source == nil { model.metadata.source = parameters["source"]?.stringValue }
         model.lineage = LineageRecord(parent: nil, operation: "import", parameters: parameters)
         let version = try writer.commit(name: name, tag: tag, metadata: metadata, model: model)
         return ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+    }
+
+    /// Refuses a description whose layers name tensors the file lacks or need other shapes.
+    static func checkArchitecture(_ model: ModelDescription?, shapes: [String: [Int]], file: String) throws(StoreError) {
+        guard let model else { return }
+        var problems: [String] = []
+        for layer in model.layers {
+            for (role, tensor) in layer.tensors.sorted(by: { $0.key < $1.key }) where shapes[tensor] == nil {
+                problems.append("layer '\(layer.name)' needs tensor '\(tensor)' (\(role)), which \(file) does not hold")
+            }
+        }
+        if problems.isEmpty, model.layers.allSatisfy({ $0.op != .inferredBlock }) {
+            problems = model.runnability(tensors: shapes).reasons
+        }
+        guard problems.isEmpty else {
+            throw StoreError(.invalidArgument, "the description given with --arch does not fit \(file): "
+                             + problems.prefix(5).joined(separator: "; ") + "; fix the description (formats/model-description.md)")
+        }
     }
 
     /// A `ModelDescription` from the JSON a `.zckpt` index carries.

@@ -4,12 +4,18 @@ import Foundation
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
+  store                      list and inspect time on a store of 1,000 versions
+  train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+case "store":
+    try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
+case "train":
+    runTrainBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)

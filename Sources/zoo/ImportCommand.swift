@@ -10,6 +10,16 @@ struct ImportCommand: ParsableCommand {
         discussion: """
         A .zckpt file's tensor streams are stored as they are; a safetensors file's tensors are \
         encoded with --codec. Tensors the store holds already are not stored again.
+
+        The model's layers come from --arch ARCH.json (a description: formats/model-description.md), \
+        else from the .zckpt file's own description, else they are inferred from the tensor names \
+        (stem, numbered blocks, head): such a model can be sliced, grafted and exported, not trained. \
+        A Hugging Face config.json beside the file (or given with --hf-config) is carried along, \
+        and `zoo slice` keeps its depth (num_hidden_layers) in step.
+
+        Examples:
+          zoo import model.safetensors minilm
+          zoo import mlp.safetensors digits-mlp:pretrained --arch mlp.json
         """)
 
     @Argument(help: "The .safetensors or .zckpt file.")
@@ -23,6 +33,12 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: "Compression level, 1 (fast) to 9 (small).")
     var level: Int = 6
+
+    @Option(help: ArgumentHelp("A model description (JSON) to attach: layers, ops, tensor names, input shape.", valueName: "arch.json"))
+    var arch: String?
+
+    @Option(help: ArgumentHelp("A Hugging Face config.json to carry (default: config.json beside FILE, if any).", valueName: "config.json"))
+    var hfConfig: String?
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -45,7 +61,10 @@ struct ImportCommand: ParsableCommand {
             var tag: String?
             if case .tag(let t) = ref.selector { tag = t }
             let zoo = try store.open(forWriting: true)
-            let result = try zoo.importFile(file, name: ref.name, tag: tag, codec: Codec(rawValue: codec) ?? .planes, level: level)
+            let architecture = try arch.map { path throws(StoreError) in try ImportInputs.description(at: path) }
+            let config = try ImportInputs.hfConfig(explicit: hfConfig, besides: file)
+            let result = try zoo.importFile(file, name: ref.name, tag: tag, codec: Codec(rawValue: codec) ?? .planes, level: level,
+                                            architecture: architecture, hfConfig: config)
             if json { try Output.printJSON(result); return }
             let v = result.version
             print("Imported \(v.reference)\(v.tags.isEmpty ? "" : " (" + v.tags.joined(separator: ", ") + ")") \(v.digest.short): "

@@ -33,7 +33,8 @@ enum StoreInspection {
         let store = try options.open()
         let (version, _, config) = try store.load(try ModelReference(parsing: reference))
         let children = try store.list().filter { $0.parent == version.digest }.map(\.reference)
-        let why = notRunnableReason(config.model)
+        let shapes = Dictionary(config.tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+        let why = notRunnableReason(config.model, shapes: shapes)
         if json {
             try Output.printJSON(Report(version: version, tensors: tensors ? config.tensors : nil, metadata: config.metadata,
                                         model: config.model, runnable: why == nil, notRunnableBecause: why, children: children))
@@ -70,11 +71,13 @@ enum StoreInspection {
         print(why.map { "runnable:   no, \($0)" } ?? "runnable:   yes")
         if !config.model.layers.isEmpty {
             print("")
-            var table = Table(["LAYER", "OP", "TENSORS", "OUTPUT"], alignments: [.left, .left, .right, .left])
-            for (i, layer) in config.model.layers.enumerated() {
-                let frozen = i < config.model.frozenLayers ? " (frozen)" : ""
-                table.add([layer.name + frozen, layer.op.name, String(layer.tensors.count),
-                           layer.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? "-"])
+            var table = Table(["#", "LAYER", "OP", "TENSORS", "PARAMS", "OUTPUT", "TRAINABLE"],
+                              alignments: [.right, .left, .left, .right, .right, .left, .left])
+            for row in config.model.layerSummaries(shapes: shapes) {
+                table.add([String(row.index), row.name, row.op, String(row.tensors.count),
+                           row.parameters.map(Output.count) ?? "-",
+                           row.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? "-",
+                           row.trainable ? "yes" : "no (frozen)"])
             }
             print(table.render())
         }
@@ -90,17 +93,13 @@ enum StoreInspection {
         }
     }
 
-    /// Why the trainer cannot run this model, or nil when it can.
-    static func notRunnableReason(_ model: ModelDescription) -> String? {
-        if model.layers.isEmpty { return "no layers are described (the tensors carry no description of what they compute)" }
-        let inferred = model.layers.filter { $0.op == .inferredBlock }
-        if !inferred.isEmpty {
-            return "\(inferred.count) of \(model.layers.count) layers were inferred from tensor names, so their computation is unknown"
-        }
-        return nil
+    /// Why the trainer cannot run this model, or nil when it can (ZooModel's runnability check
+    /// against the stored tensors' shapes).
+    static func notRunnableReason(_ model: ModelDescription, shapes: [String: [Int]]) -> String? {
+        let reasons = model.runnability(tensors: shapes).reasons
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
-    /// Lineage parameters on one line: `key=value` pairs, sorted.
     static func parameters(_ p: [String: JSONValue]) -> String {
         p.sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }.joined(separator: " ")
     }

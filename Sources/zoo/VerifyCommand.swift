@@ -1,18 +1,24 @@
 import ArgumentParser
 import ZooFormat
 
-/// `zoo verify FILE`: decode everything and check every checksum.
+/// `zoo verify [FILE|REF]`: check a file end to end, or a store's blobs.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a checkpoint file end to end: decode every tensor, check every checksum.",
+        abstract: "Check a checkpoint file end to end, or a store: every digest, every checksum.",
         discussion: """
         For a .zckpt file: decodes every chunk of every tensor, checking each chunk's CRC32 and each \
         tensor's SHA-256. On the first failure it names the tensor and the chunk and exits with \
         status 1. For a .safetensors file (which carries no checksums): validates the header and \
         layout and reads every byte.
 
+        For the store (no argument) or one stored version (REF): checks every blob's SHA-256 \
+        digest and every chunk's CRC32, and reports temporary files and unreferenced blobs \
+        (which `zoo gc` removes). Exits 1 naming what is bad.
+
         Examples:
+          zoo verify
+          zoo verify digits-mlp:2
           zoo verify model.zckpt
           zoo verify model.safetensors
 
@@ -20,16 +26,24 @@ struct VerifyCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The file to check: a .zckpt or .safetensors file.", valueName: "file"))
-    var file: String
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("A .zckpt or .safetensors file, or a stored model's reference; none: the whole store.",
+                                 valueName: "file-or-ref"))
+    var target: String?
+
+    @Flag(help: "For the store: print the report as JSON.")
+    var json = false
 
     func validate() throws {
-        guard CheckpointFileFormat(path: file) != nil else {
-            throw ValidationError("'\(file)' must end in .zckpt or .safetensors (the extension tells zoo how to read it)")
-        }
+        if let target { try TargetArgument(target).validate() }
     }
 
     func run() throws {
+        guard let target, case .file(let file) = TargetArgument(target) else {
+            try StoreVerification.run(reference: target, store: store, json: json)
+            return
+        }
         try Output.reportingFailures { () throws(FormatError) in
             var bar: Progress?
             let report = try CheckpointVerification.verify(path: file) { done, total in
