@@ -4,6 +4,6 @@ set -euo pipefail
 if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev) </dev/null
 fi
-if ! python3 -c 'import safetensors, numpy' >/dev/null 2>&1; then
-    python3 -m pip install -q --disable-pip-version-check safetensors numpy </dev/null
+if ! python3 -c 'import safetensors, numpy, ml_dtypes' >/dev/null 2>&1; then
+    python3 -m pip install -q --disable-pip-version-check safetensors numpy ml_dtypes </dev/null
 fi
