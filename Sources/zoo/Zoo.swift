@@ -24,6 +24,13 @@ struct Zoo: ParsableCommand {
             GcCommand.self,
             DuCommand.self,
             LineageCommand.self,
+            // File commands (issue 2).
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
+            // Surgery commands (issue 4).
+            SliceCommand.self,
+            GraftCommand.self,
         ]
     )
 }
