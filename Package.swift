@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooRegistry", "zoo"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "zoo"]),
     ],
     swiftLanguageModes: [.v6]
 )

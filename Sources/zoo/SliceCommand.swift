@@ -20,7 +20,8 @@ struct SliceCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The version: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
     var reference: String
 
-    @Option(help: ArgumentHelp("Keep the first N layers; a negative N drops -N layers from the end.", valueName: "n"))
+    // `.unconditional`: `--keep -2` is a value, not an unknown flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep the first N layers; a negative N drops -N layers from the end.", valueName: "n"))
     var keep: Int?
 
     @Option(help: ArgumentHelp("Keep every layer up to and including LAYER.", valueName: "layer"))
