@@ -157,6 +157,22 @@ def flip(data, offset, bit=0):
     return bytes(b)
 
 
+README_HEAD = """# Test vectors for formats/zckpt-v1.md
+
+Written by `python3 scripts/make_vectors.py` (an independent Python writer of the spec: numpy and
+zlib only) and run by `Tests/ZooFormatTests/VectorTests.swift`. `manifest.json` is the machine-readable
+list: for good files the expected version, metadata, model and each tensor's name, dtype, shape,
+codec, raw byte count and SHA-256 of its raw bytes; for bad files the stage that must fail (`open`:
+opening the file; `verify`: decoding every tensor and checking every CRC and SHA-256), the error kind
+and a substring of the message. Regenerating gives byte-identical files.
+
+## Good files
+
+| file | version | content (dtype/codec) |
+| --- | --- | --- |
+"""
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     manifest = {"comment": "Written by scripts/make_vectors.py. good: open, compare with `expect`, decode and "
@@ -339,6 +355,15 @@ def main():
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True, ensure_ascii=False)
         f.write("\n")
+    with open(os.path.join(OUT, "README.md"), "w") as f:
+        f.write(README_HEAD)
+        for g in manifest["good"]:
+            t = g["expect"]["tensors"]
+            f.write("| `%s` | %s | %d tensors: %s |\n" % (g["file"], g["expect"]["version"], len(t), ", ".join(
+                sorted({"%s/%s" % (x["dtype"], x["codec"]) for x in t}))))
+        f.write("\n## Bad files\n\n| file | stage | kind | message contains | what is wrong |\n| --- | --- | --- | --- | --- |\n")
+        for b in manifest["bad"]:
+            f.write("| `%s` | %s | `%s` | %s | %s |\n" % (b["file"], b["stage"], b["kind"], b["message"], b["why"]))
     total = sum(len(d) for d in files.values())
     print("wrote %d files (%d bytes) and manifest.json to %s" % (len(files), total, OUT))
 

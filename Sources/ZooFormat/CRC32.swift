@@ -1,7 +1,7 @@
 import CZlib
 
 /// CRC-32 with zlib's polynomial (ISO-HDLC, as in gzip and PNG), the checksum of every chunk,
-/// of the index and of the footer (formats/zckpt-v1.md, "Checksums").
+/// of the index and of the footer (formats/zckpt-v1.md, §7 "Checksums").
 public enum CRC32 {
     /// The CRC-32 of `bytes`, continuing from `seed` (0 to start).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The index as JSON (formats/zckpt-v1.md, "Index"): exact key names, compact UTF-8, keys sorted.
+/// The index as JSON (formats/zckpt-v1.md, §3 "The index"): exact key names, compact UTF-8, keys sorted.
 extension CheckpointIndex {
     /// The index encoded as the spec's JSON document.
     public func jsonBytes() throws(FormatError) -> [UInt8] {
@@ -139,7 +139,7 @@ private struct IndexDocument: Codable {
 }
 
 /// One chunk-table entry: an array whose first four elements are integers; newer minor versions may
-/// append elements of any type, which are skipped (spec "Index" and "Version policy").
+/// append elements of any type, which are skipped (spec §3 "The index" and §8 "Version policy").
 private struct ChunkEntry: Codable {
     var fields: [UInt64]
 

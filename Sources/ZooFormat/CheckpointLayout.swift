@@ -1,4 +1,4 @@
-/// The fixed byte structures of a `.zckpt` file (formats/zckpt-v1.md, "Preamble" and "Footer").
+/// The fixed byte structures of a `.zckpt` file (formats/zckpt-v1.md, §2.1 "Preamble" and §2.3 "Footer").
 /// All integers are little-endian.
 enum CheckpointLayout {
     /// The 8 magic bytes at the start of the preamble and the end of the footer:

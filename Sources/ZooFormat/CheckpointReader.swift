@@ -18,7 +18,7 @@ public final class CheckpointReader {
     private let positions: [String: Int]
 
     /// Opens `path`: checks magic, version, footer CRC, index size, index CRC, then validates the
-    /// index and the stream layout (formats/zckpt-v1.md, "Reading a file").
+    /// index and the stream layout (formats/zckpt-v1.md, §10 "Reading a file").
     public init(path: String) throws(FormatError) {
         self.path = path
         let file = try FileDescriptor(reading: path)
@@ -37,7 +37,7 @@ public final class CheckpointReader {
                                             minor: CheckpointLayout.read(head, at: 10, as: UInt16.self))
         try Self.checkMajor(preambleVersion, path)
 
-        // Spec "Footer": the last 12 bytes (major, minor, magic) mean the same in every major version.
+        // Spec §2.3 "Footer": the last 12 bytes (major, minor, magic) mean the same in every major version.
         let footer = try file.read(count: FormatLimits.footerSize, at: size - UInt64(FormatLimits.footerSize))
         guard Array(footer[32..<40]) == magic else {
             throw FormatError(.truncated, "\(path): the file does not end with the .zckpt footer; it is truncated or was not completely written")
@@ -146,7 +146,7 @@ public final class CheckpointReader {
         }
     }
 
-    /// Spec "Stream layout": every stream lies between the preamble and the index, starts at a
+    /// Spec §2.2 "Stream layout": every stream lies between the preamble and the index, starts at a
     /// multiple of 64, and starts at or after the end of the stream before it.
     private static func checkLayout(_ index: CheckpointIndex, dataEnd: UInt64, path: String) throws(FormatError) {
         var previousEnd = UInt64(FormatLimits.preambleSize)

@@ -6,7 +6,7 @@ import Darwin
 
 /// Writes a `.zckpt` file as a stream: tensors one after another, then the index and footer.
 /// Writes go to a temporary file beside the target, which `finish()` fsyncs and renames into place;
-/// a writer dropped before `finish()` removes its temporary file (formats/zckpt-v1.md, "Writing a file").
+/// a writer dropped before `finish()` removes its temporary file (formats/zckpt-v1.md, §12 "Writing a file").
 public final class CheckpointWriter {
     /// The string metadata written into the index.
     public var metadata: [String: String] = [:]
@@ -147,7 +147,7 @@ public final class CheckpointWriter {
         }
     }
 
-    /// Pads with zeros to the next stream alignment (spec "Stream layout").
+    /// Pads with zeros to the next stream alignment (spec §2.2 "Stream layout").
     private func align() throws(FormatError) {
         let alignment = UInt64(FormatLimits.streamAlignment)
         let pad = Int((alignment - position % alignment) % alignment)

@@ -1,4 +1,4 @@
-/// Encodes and decodes one chunk with one codec (formats/zckpt-v1.md, "Codecs").
+/// Encodes and decodes one chunk with one codec (formats/zckpt-v1.md, §5 "Codecs").
 enum ChunkCodec {
     /// Encodes `raw` (one chunk, a whole number of elements) and returns its stored bytes, which
     /// live in `workspace.output` (or are `raw` itself for the raw codec) until the next call.
@@ -32,9 +32,7 @@ enum ChunkCodec {
             var length = n
             let target = UnsafeMutableRawBufferPointer(rebasing: out[position..<(position + n)])
             // Each candidate must beat the best so far, which bounds its output buffer.
-            if stats.tryHuffman,
-               let m = try workspace.deflater.compress(plane, into: UnsafeMutableRawBufferPointer(rebasing: target[..<(length - 1)]),
-                                                       level: 1, strategy: .huffmanOnly) {
+            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, into: target) {
                 method = .huffman
                 length = m
             }

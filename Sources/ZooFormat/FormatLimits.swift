@@ -1,4 +1,4 @@
-/// The limits a reader enforces, as written in formats/zckpt-v1.md, "Limits". Everything read from
+/// The limits a reader enforces, as written in formats/zckpt-v1.md, §9 "Limits". Everything read from
 /// a file is checked against these before any memory is allocated for it.
 public enum FormatLimits {
     /// Bytes of the preamble; the first stream starts here.
@@ -27,7 +27,7 @@ public enum FormatLimits {
     public static let maxMetadataKeyBytes = 1024
 
     /// Largest stored length of a chunk with `rawLength` raw bytes for `codec` and element width
-    /// `width` (spec "Chunk table"): raw stores exactly, planes at most a plane header more, deflate
+    /// `width` (spec §6 "Chunk table"): raw stores exactly, planes at most a plane header more, deflate
     /// at most zlib's worst-case expansion.
     static func maxStoredLength(rawLength: UInt64, codec: Codec, width: Int) -> UInt64 {
         switch codec {

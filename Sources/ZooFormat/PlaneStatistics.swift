@@ -11,17 +11,26 @@ struct PlaneStatistics {
     init(_ plane: UnsafeRawBufferPointer) {
         let n = plane.count
         guard n > 0 else { bitsPerByte = 0; hasRepeats = false; return }
-        var counts = [Int](repeating: 0, count: 256)
+        // Four interleaved tables: runs of one byte value (common in exponent planes) would
+        // otherwise serialise every increment on the same counter.
+        var tables = [Int](repeating: 0, count: 1024)
         var repeats = 0
         let bytes = plane.bindMemory(to: UInt8.self)
-        counts.withUnsafeMutableBufferPointer { c in
-            var previous = bytes[0]
-            for b in bytes {
-                c[Int(b)] &+= 1
-                repeats &+= b == previous ? 1 : 0
-                previous = b
+        tables.withUnsafeMutableBufferPointer { t in
+            var i = 0
+            while i + 4 <= n {
+                let a = Int(bytes[i]), b = Int(bytes[i + 1]), c = Int(bytes[i + 2]), d = Int(bytes[i + 3])
+                t[a] &+= 1
+                t[256 &+ b] &+= 1
+                t[512 &+ c] &+= 1
+                t[768 &+ d] &+= 1
+                repeats &+= (a == b ? 1 : 0) &+ (b == c ? 1 : 0) &+ (c == d ? 1 : 0)
+                i &+= 4
             }
+            while i < n { t[Int(bytes[i])] &+= 1; i &+= 1 }
         }
+        var counts = [Int](repeating: 0, count: 256)
+        for v in 0..<256 { counts[v] = tables[v] + tables[256 + v] + tables[512 + v] + tables[768 + v] }
         let total = Double(n)
         var bits = 0.0
         var collision = 0.0
@@ -31,7 +40,8 @@ struct PlaneStatistics {
             collision += p * p
         }
         bitsPerByte = bits
-        let expected = collision * total
+        // Repeats are counted within groups of four: three neighbour pairs per four bytes.
+        let expected = collision * total * 0.75
         hasRepeats = Double(repeats) > 1.5 * expected + 16 && repeats >= n / 16
     }
 

@@ -1,4 +1,4 @@
-/// The byte layout of one `planes` chunk (formats/zckpt-v1.md, "Codec planes"):
+/// The byte layout of one `planes` chunk (formats/zckpt-v1.md, §5.3 "planes"):
 /// a header of one 5-byte entry per plane (method u8, stored length u32 little-endian), then the
 /// planes' stored bytes in plane order.
 enum PlanesLayout {
@@ -18,7 +18,7 @@ enum PlanesLayout {
     /// Bytes of the header of a chunk of an element type `width` bytes wide.
     static func headerSize(width: Int) -> Int { entrySize * width }
 
-    /// Bits an element is rotated left before it is split (spec "Codec planes"): 1 for floating-point
+    /// Bits an element is rotated left before it is split (spec §5.3 "planes"): 1 for floating-point
     /// types of two or more bytes, so the exponent bits fill the top byte plane; 0 otherwise.
     static func rotation(of dtype: DType) -> Int {
         dtype.isFloatingPoint && dtype.byteWidth >= 2 ? 1 : 0

@@ -1,7 +1,7 @@
 import Crypto
 
 /// One-shot SHA-256 as lowercase hex, the digest of a tensor's raw bytes and of store blobs
-/// (formats/zckpt-v1.md, "Checksums").
+/// (formats/zckpt-v1.md, §7 "Checksums").
 public enum SHA256Digest {
     /// The lowercase hex SHA-256 of `bytes`.
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Encodes a tensor's raw bytes into its stream of independent chunks and back
-/// (formats/zckpt-v1.md, "Codecs" and "Chunk table").
+/// (formats/zckpt-v1.md, §5 "Codecs" and §6 "Chunk table").
 public enum TensorCodec {
     /// Raw bytes per chunk (1 MiB); the last chunk of a tensor may be shorter.
     public static let defaultChunkSize = 1 << 20

@@ -1,7 +1,7 @@
-/// Checks of a tensor record against formats/zckpt-v1.md, "Index" and "Limits". A record that
+/// Checks of a tensor record against formats/zckpt-v1.md, §3 "The index" and §9 "Limits". A record that
 /// passes can be decoded without any arithmetic overflowing or any buffer being over-read.
 extension TensorRecord {
-    /// The element count of `shape`, with every limit checked (spec "Limits"): at most
+    /// The element count of `shape`, with every limit checked (spec §9 "Limits"): at most
     /// `FormatLimits.maxDimensions` dimensions, none negative, product at most `maxElements`.
     public static func checkedElementCount(shape: [Int], name: String) throws(FormatError) -> UInt64 {
         guard shape.count <= FormatLimits.maxDimensions else {
@@ -26,7 +26,7 @@ extension TensorRecord {
     }
 
     /// Validates the record on its own: name, shape, sizes, digest form and chunk table
-    /// (spec "Chunk table"). It does not look at `offset`, which only a file can check.
+    /// (spec §6 "Chunk table"). It does not look at `offset`, which only a file can check.
     public func validate() throws(FormatError) {
         let nameBytes = name.utf8.count
         guard nameBytes > 0, nameBytes <= FormatLimits.maxNameBytes else {

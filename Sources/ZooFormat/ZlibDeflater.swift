@@ -7,7 +7,7 @@ struct ZlibDeflater: ~Copyable {
     private var level: Int32
     private var strategy: Int32
 
-    /// zlib's strategies as the codecs use them (formats/zckpt-v1.md, "Codec planes").
+    /// zlib's strategies as the codecs use them (formats/zckpt-v1.md, §5.3 "planes").
     enum Strategy: Int32 {
         case standard = 0 // Z_DEFAULT_STRATEGY
         case huffmanOnly = 2 // Z_HUFFMAN_ONLY

@@ -1,6 +1,6 @@
 import CZlib
 
-/// The one place where zlib's return codes become `FormatError`s (formats/zckpt-v1.md, "Errors").
+/// The one place where zlib's return codes become `FormatError`s (formats/zckpt-v1.md, §11 "Error kinds").
 enum ZlibStatus {
     /// Returns `code` when it is `Z_OK` or `Z_STREAM_END`; otherwise throws the matching error,
     /// with `context` saying what was being done (e.g. "inflating chunk 3 of tensor 'w'").
