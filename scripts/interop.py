@@ -67,14 +67,17 @@ def tensors_for(dtype, rng):
         # Trained-weight-like floats (small normals) plus special values.
         return (rng.standard_normal(size=shape) * 0.05).astype(dtype)
 
+    def values_array(shape):
+        return np.ascontiguousarray(np.asarray(values(shape), dtype=dtype))
+
     out = {
-        "layers.0.weight": values((16, 8)),
-        "layers.0.bias": values((16,)),
-        "scalar": values(()),
-        "empty": values((0, 3)),
+        "layers.0.weight": values_array((16, 8)),
+        "layers.0.bias": values_array((16,)),
+        "scalar": values_array(()),
+        "empty": values_array((0, 3)),
     }
     if dtype in (np.float32, np.float16):
-        out["big.weight"] = values((300_000 if dtype == np.float32 else 600_000,))
+        out["big.weight"] = values_array((300_000 if dtype == np.float32 else 600_000,))
     if dtype in (np.float32, np.float64, np.float16):
         out["special"] = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-8, 65504.0], dtype=dtype)
     return out
@@ -170,6 +173,9 @@ def main():
     path = os.path.join(tmp, "metadata.safetensors")
     save_file({"w": np.arange(6, dtype=np.float32).reshape(2, 3)}, path, metadata=meta)
     keys = list(json.loads(header_of(read(path)))["__metadata__"].keys())
+    if keys != sorted(keys):
+        print(f"note metadata: the package wrote the keys in the order {keys}; a .zckpt index keeps "
+              "metadata as a map, so zoo writes them sorted and only values are compared here", flush=True)
     round_trip("metadata", path, tmp, expect_identical=keys == sorted(keys))
 
     # 2. The reverse: a hand-written, non-canonical header (unsorted keys, spaces, fields out of

@@ -83,7 +83,7 @@ public enum CheckpointConversion {
         progress(0, total)
         for record in index.tensors {
             let bytes = try reader.decode(record.name)
-            try bytes.withUnsafeBytesTyped { (raw) throws(FormatError) in try writer.write(raw) }
+            try bytes.withBytes { (raw) throws(FormatError) in try writer.write(raw) }
             done += record.rawBytes
             progress(done, total)
         }
@@ -109,7 +109,7 @@ public enum CheckpointConversion {
                 try writer.addEncoded(record: carried, stream: try reader.stream(of: record))
             } else {
                 let bytes = try reader.decode(record.name)
-                try bytes.withUnsafeBytesTyped { (raw) throws(FormatError) in
+                _ = try bytes.withBytes { (raw) throws(FormatError) in
                     try writer.addTensor(name: record.name, dtype: record.dtype, shape: record.shape,
                                          raw: raw, codec: target, level: level ?? 6)
                 }

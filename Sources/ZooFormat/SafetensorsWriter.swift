@@ -14,7 +14,7 @@ public final class SafetensorsWriter {
     public let header: SafetensorsHeader
     private let path: String
     private let temporaryPath: String
-    private var fd: Int32
+    private var file: FileDescriptor?
     private var next = 0
     private var finished = false
 
@@ -38,10 +38,10 @@ public final class SafetensorsWriter {
         }
         self.path = path
         temporaryPath = AtomicFile.temporaryPath(for: path)
-        fd = try AtomicFile.create(temporaryPath, finalPath: path)
+        file = try FileDescriptor(creating: temporaryPath)
         let length = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(headerBytes.count) >> (8 * $0)) }
         do throws(FormatError) {
-            try (length + headerBytes).withUnsafeBytesTyped { (raw) throws(FormatError) in try AtomicFile.write(fd, raw, path: path) }
+            try (length + headerBytes).withBytes { (raw) throws(FormatError) in try file?.write(raw) }
         } catch {
             abandon()
             throw error
@@ -50,17 +50,19 @@ public final class SafetensorsWriter {
 
     deinit { if !finished { abandon() } }
 
-    /// Appends the next tensor's bytes (must be called once per tensor, in order).
+    /// Appends the next tensor's bytes (must be called once per tensor, in order). After any error
+    /// the writer is finished: the temporary file is gone and the target is left as it was.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
         guard !finished, next < header.tensors.count else {
             throw FormatError(.invalidArgument, "all \(header.tensors.count) tensors of \(path) are already written")
         }
         let entry = header.tensors[next]
         guard bytes.count == entry.dataOffsets.count else {
+            abandon()
             throw FormatError(.invalidArgument, "tensor '\(entry.name)' needs \(entry.dataOffsets.count) bytes but \(bytes.count) were given")
         }
         do throws(FormatError) {
-            try AtomicFile.write(fd, bytes, path: path)
+            try file?.write(bytes)
         } catch {
             abandon()
             throw error
@@ -76,16 +78,21 @@ public final class SafetensorsWriter {
             abandon()
             throw FormatError(.invalidArgument, "\(path) was finished after \(next) of \(header.tensors.count) tensors (next: '\(missing)'); nothing was written")
         }
+        do throws(FormatError) {
+            try file?.sync()
+        } catch {
+            abandon()
+            throw error
+        }
         finished = true
-        let descriptor = fd
-        fd = -1
-        try AtomicFile.commit(descriptor, temporaryPath: temporaryPath, finalPath: path)
+        file = nil // closes
+        try AtomicFile.commit(temporaryPath: temporaryPath, finalPath: path)
     }
 
     /// Removes the temporary file; the target path is left as it was.
     private func abandon() {
         finished = true
-        if fd >= 0 { close(fd); fd = -1 }
+        file = nil // closes
         unlink(temporaryPath)
     }
 }

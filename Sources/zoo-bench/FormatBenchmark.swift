@@ -40,6 +40,11 @@ struct BenchTensor {
     var shape: [Int]
     var bytes: [UInt8]
 
+    /// The tensor stacked `n` times along a new leading dimension (same name, n× the bytes).
+    func repeated(_ n: Int) -> BenchTensor {
+        BenchTensor(name: name, dtype: dtype, shape: [n] + shape, bytes: Array((0..<n).map { _ in bytes }.joined()))
+    }
+
     /// The tensor cast to bfloat16 (float32 only; others unchanged), rounding to nearest even as
     /// PyTorch's `.to(torch.bfloat16)` does.
     func castToBF16() -> BenchTensor {
@@ -77,7 +82,7 @@ func bestTime(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
 func benchmarkModel(_ label: String, _ tensors: [BenchTensor], repeats: Int) throws {
     let raw = tensors.reduce(0) { $0 + $1.bytes.count }
     print("\n\(label): \(raw) raw bytes (\(String(format: "%.1f", Double(raw) / 1e6)) MB)")
-    print("method          stored%   encode MB/s   decode MB/s")
+    print(row(["method", "stored", "encode MB/s", "decode MB/s", "decode MB/s, tensors in parallel"]))
     for codec in [Codec.raw, .deflate, .planes] {
         var streams: [(TensorRecord, [UInt8])] = []
         let encodeTime = try bestTime(repeats) {
@@ -106,7 +111,8 @@ func benchmarkModel(_ label: String, _ tensors: [BenchTensor], repeats: Int) thr
         guard zip(outputs, tensors).allSatisfy({ $0 == $1.bytes }) else {
             throw FormatError(.corruptData, "\(codec.rawValue) did not decode to the original bytes")
         }
-        printRow(codec.rawValue, stored: stored, raw: raw, encode: encodeTime, decode: decodeTime)
+        let parallelTime = try bestTime(repeats) { try decodeInParallel(streams) }
+        print(row([codec.rawValue, percent(stored, raw), rate(raw, encodeTime), rate(raw, decodeTime), rate(raw, parallelTime)]))
     }
     let whole = tensors.flatMap(\.bytes)
     for level in [1, 6] {
@@ -115,13 +121,43 @@ func benchmarkModel(_ label: String, _ tensors: [BenchTensor], repeats: Int) thr
         var restored: [UInt8] = []
         let decodeTime = bestTime(repeats) { restored = zlibDecompress(compressed, rawCount: whole.count) }
         guard restored == whole else { throw FormatError(.corruptData, "zlib reference did not round-trip") }
-        printRow("zlib-\(level) (1 core)", stored: compressed.count, raw: raw, encode: encodeTime, decode: decodeTime)
+        print(row(["zlib-\(level), 1 stream", percent(compressed.count, raw), rate(raw, encodeTime), rate(raw, decodeTime), "-"]))
     }
 }
 
-func printRow(_ name: String, stored: Int, raw: Int, encode: Double, decode: Double) {
-    print(String(format: "%-15@ %6.1f%%   %11.0f   %11.0f", name as NSString, 100 * Double(stored) / Double(raw),
-                 Double(raw) / 1e6 / encode, Double(raw) / 1e6 / decode))
+/// A table row: first column left-aligned, the others right-aligned.
+func row(_ cells: [String]) -> String {
+    let widths = [20, 8, 12, 12, 34]
+    return cells.enumerated().map { i, cell in
+        let pad = String(repeating: " ", count: max(0, widths[min(i, widths.count - 1)] - cell.count))
+        return i == 0 ? cell + pad : pad + cell
+    }.joined(separator: " ")
+}
+
+func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
+func rate(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / 1e6 / seconds) }
+
+/// Decodes every tensor's stream with the tensors spread over all cores (as a reader loading a
+/// whole model can), into fresh buffers; checks nothing but the codec's own CRCs.
+func decodeInParallel(_ streams: [(TensorRecord, [UInt8])]) throws {
+    // Each iteration writes only its own buffer, so sharing the array of buffers is safe.
+    nonisolated(unsafe) let outputs = streams.map { UnsafeMutableRawBufferPointer.allocate(byteCount: Int($0.0.rawBytes), alignment: 64) }
+    defer { outputs.forEach { $0.deallocate() } }
+    let failure = FailureBox()
+    DispatchQueue.concurrentPerform(iterations: streams.count) { i in
+        streams[i].1.withUnsafeBytes { stream in
+            do { try TensorCodec.decode(record: streams[i].0, stream: stream, into: outputs[i]) } catch { failure.set(error) }
+        }
+    }
+    if let error = failure.error { throw error }
+}
+
+/// The first error from concurrent work.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
 }
 
 /// One zlib stream over all of `bytes` (the "plain zlib" reference).
@@ -151,26 +187,31 @@ func benchmarkOpen(_ path: String, _ tensors: [BenchTensor], repeats: Int) throw
     let folder = NSTemporaryDirectory() + "zoo-bench-\(getpid())"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    print("\nopen (inspect) time vs file size")
-    print("file                         size MB   open ms   read-all ms")
-    for copies in [1, 4] {
-        let zckpt = folder + "/model-x\(copies).zckpt"
+    print("\nopen (what inspect reads: footer and index) vs file size; read-all = every byte once, from the page cache")
+    print(row(["file", "size MB", "open ms", "read-all ms", "tensors"]))
+    let variants: [(String, [BenchTensor])] = [
+        ("zckpt planes", tensors),
+        ("zckpt, 4x data each", tensors.map { $0.repeated(4) }),
+        ("zckpt, 4x tensors", (0..<4).flatMap { copy in tensors.map { var t = $0; t.name = "\(copy).\(t.name)"; return t } }),
+    ]
+    for (label, set) in variants {
+        let zckpt = folder + "/\(label.filter { $0.isLetter || $0.isNumber }).zckpt"
         let writer = try CheckpointWriter(path: zckpt)
-        for copy in 0..<copies {
-            for t in tensors {
-                try t.bytes.withUnsafeBytes { raw in
-                    _ = try writer.addTensor(name: "\(copy).\(t.name)", dtype: t.dtype, shape: t.shape, raw: raw, codec: .planes)
-                }
+        for t in set {
+            _ = try t.bytes.withUnsafeBytes { raw in
+                try writer.addTensor(name: t.name, dtype: t.dtype, shape: t.shape, raw: raw, codec: .planes)
             }
         }
         try writer.finish()
-        let sizes = try FileManager.default.attributesOfItem(atPath: zckpt)[.size] as? Int ?? 0
-        let open = try bestTime(repeats) { _ = try CheckpointReader(path: zckpt) }
-        let readAll = try bestTime(repeats) { _ = try Data(contentsOf: URL(fileURLWithPath: zckpt)) }
-        print(String(format: "%-28@ %7.1f   %7.2f   %11.2f", "zckpt planes x\(copies)" as NSString, Double(sizes) / 1e6, open * 1e3, readAll * 1e3))
+        try printOpenRow(label, zckpt, tensors: set.count) { _ = try CheckpointReader(path: zckpt) }
     }
-    let stSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
-    let open = try bestTime(repeats) { _ = try SafetensorsFile(path: path) }
+    try printOpenRow("safetensors (input)", path, tensors: tensors.count) { _ = try SafetensorsFile(path: path) }
+}
+
+func printOpenRow(_ label: String, _ path: String, tensors: Int, repeats: Int = 5, open: () throws -> Void) throws {
+    let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    let openTime = try bestTime(repeats, open)
     let readAll = try bestTime(repeats) { _ = try Data(contentsOf: URL(fileURLWithPath: path)) }
-    print(String(format: "%-28@ %7.1f   %7.2f   %11.2f", "safetensors (input)" as NSString, Double(stSize) / 1e6, open * 1e3, readAll * 1e3))
+    print(row([label, String(format: "%.1f", Double(size) / 1e6), String(format: "%.2f", openTime * 1e3),
+               String(format: "%.1f", readAll * 1e3), "\(tensors)"]))
 }

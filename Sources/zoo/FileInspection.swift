@@ -80,7 +80,7 @@ struct FileInspection: Encodable {
             let index = reader.index
             format = "zckpt"
             formatVersion = reader.version.description
-            fileBytes = Self.fileSize(path)
+            fileBytes = reader.fileSize
             metadata = index.metadata
             hasModelDescription = index.model != nil
             tensors = index.tensors.map {

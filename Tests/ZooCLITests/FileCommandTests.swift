@@ -14,7 +14,7 @@ final class Scratch {
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
         return path + "/" + name
     }
     func read(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path + "/" + name) ?? Data()) }
@@ -58,7 +58,7 @@ final class Scratch {
     @Test func missingFileExitsOneWithAnError() throws {
         let result = try ZooRunner.run("inspect", "/nonexistent/zoo/none.safetensors")
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: cannot open /nonexistent/zoo/none.safetensors"))
+        #expect(result.stderr.hasPrefix("error: /nonexistent/zoo/none.safetensors: cannot open: No such file"))
         #expect(result.stdout.isEmpty)
     }
 
@@ -131,6 +131,15 @@ final class Scratch {
         let ext = try ZooRunner.run("convert", input, scratch.path + "/b.pt")
         #expect(ext.status == 64)
         #expect(!scratch.exists("b.zckpt") && !scratch.exists("b.safetensors"))
+    }
+
+    @Test func convertingAFileOntoItselfIsRefused() throws {
+        let scratch = Scratch()
+        let input = scratch.write("a.safetensors", officialFile)
+        let result = try ZooRunner.run("convert", input, scratch.path + "/./a.safetensors")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("same file"))
+        #expect(scratch.read("a.safetensors") == officialFile)
     }
 
     @Test func convertingACorruptFileFailsAndWritesNothing() throws {
