@@ -17,7 +17,7 @@ struct SliceCommand: ParsableCommand {
         head) is updated, or a warning says it could not be. The lineage records the parent and --keep/--until.
         """)
 
-    @Argument(help: ArgumentHelp("The version: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
+    @Argument(help: ArgumentHelp("The version (name, name:N, name:tag, name@sha256:hex) or a .zckpt/.safetensors file.", valueName: "ref"))
     var reference: String
 
     // `.unconditional`: `--keep -2` is a value, not an unknown flag.
@@ -35,21 +35,21 @@ struct SliceCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        if !SurgerySource.isFile(reference) { _ = try ModelReference(parsing: reference) }
         switch (keep, until) {
         case (nil, nil): throw ValidationError("say what to keep: --keep N (the first N layers) or --until LAYER")
         case (_?, _?): throw ValidationError("give either --keep N or --until LAYER, not both")
         default: break
         }
         if keep == 0 { throw ValidationError("--keep 0 would keep nothing; give 1 or more, or a negative number to drop layers from the end") }
-        try target.check(required: !dryRun)
+        try target.check(required: !dryRun, reference: reference)
     }
 
     func run() throws {
-        let zoo = try store.open()
-        let (version, manifest, config) = try zoo.load(try ModelReference(parsing: reference))
+        let source = try SurgerySource(reference: reference, options: store)
+        let config = source.config
         let model = config.surgeryDescription
-        let parent = version.digest.description
+        let parent = source.parentDigest
         let result: SliceResult
         if let keep {
             result = try ModelSurgery.slice(model, keep: keep, parent: parent)
@@ -61,7 +61,7 @@ struct SliceCommand: ParsableCommand {
         let droppedBytes = result.droppedTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
 
         var report: [String: JSONValue] = [
-            "parent": .string(version.reference), "parent_digest": .string(parent),
+            "parent": .string(source.name), "parent_digest": .string(parent),
             "inferred_layers": .bool(config.layersAreInferred),
             "kept_layers": SurgeryText.array(result.keptLayers), "dropped_layers": SurgeryText.array(result.droppedLayers),
             "kept_tensors": SurgeryText.array(result.keptTensors), "dropped_tensors": SurgeryText.array(result.droppedTensors),
@@ -72,14 +72,14 @@ struct SliceCommand: ParsableCommand {
         var written: String?
         if !dryRun {
             let derived = DerivedModel(keptTensors: result.keptTensors, model: result.description, metadata: config.metadata)
-            let (summary, json) = try target.write(derived, to: zoo, parent: (manifest, config), codec: .planes, level: 6)
+            let (summary, json) = try target.write(derived, from: source, codec: .planes, level: 6)
             written = summary
             report["result"] = .object(json)
         }
         if target.json { try Output.printJSON(JSONValue.object(report)); return }
 
-        let source = config.layersAreInferred ? " (layers inferred from tensor names)" : ""
-        print("\(dryRun ? "Would slice" : "Sliced") \(version.reference) \(version.digest.short)\(source)")
+        let inferred = config.layersAreInferred ? " (layers inferred from tensor names)" : ""
+        print("\(dryRun ? "Would slice" : "Sliced") \(source.label)\(inferred)")
         print("layers kept (\(result.keptLayers.count)): \(SurgeryText.names(result.keptLayers))")
         print("layers dropped (\(result.droppedLayers.count)): \(SurgeryText.names(result.droppedLayers))")
         print("tensors kept (\(result.keptTensors.count), \(Output.bytes(keptBytes)) stored): \(SurgeryText.names(result.keptTensors, limit: 6))")
