@@ -56,6 +56,13 @@ struct SliceCommand: ParsableCommand {
         } else {
             result = try ModelSurgery.slice(model, until: until ?? "", parent: parent)
         }
+        // Tensors no layer lists are not carried; say so rather than lose them silently.
+        let listed = Set(result.keptTensors).union(result.droppedTensors)
+        let unlisted = config.tensors.map(\.name).filter { !listed.contains($0) }
+        var warnings = result.warnings
+        if !unlisted.isEmpty {
+            warnings.append("\(unlisted.count) \(unlisted.count == 1 ? "tensor belongs" : "tensors belong") to no layer of the description and \(unlisted.count == 1 ? "is" : "are") not carried: \(SurgeryText.names(unlisted, limit: 4))")
+        }
         let records = Dictionary(config.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let keptBytes = result.keptTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
         let droppedBytes = result.droppedTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
@@ -66,7 +73,7 @@ struct SliceCommand: ParsableCommand {
             "kept_layers": SurgeryText.array(result.keptLayers), "dropped_layers": SurgeryText.array(result.droppedLayers),
             "kept_tensors": SurgeryText.array(result.keptTensors), "dropped_tensors": SurgeryText.array(result.droppedTensors),
             "kept_stored_bytes": .number(Double(keptBytes)), "dropped_stored_bytes": .number(Double(droppedBytes)),
-            "metadata_updates": SurgeryText.updates(result.metadataUpdates), "warnings": SurgeryText.array(result.warnings),
+            "metadata_updates": SurgeryText.updates(result.metadataUpdates), "warnings": SurgeryText.array(warnings),
             "dry_run": .bool(dryRun),
         ]
         var written: String?
@@ -85,7 +92,7 @@ struct SliceCommand: ParsableCommand {
         print("tensors kept (\(result.keptTensors.count), \(Output.bytes(keptBytes)) stored): \(SurgeryText.names(result.keptTensors, limit: 6))")
         print("tensors dropped (\(result.droppedTensors.count), \(Output.bytes(droppedBytes)) stored): \(SurgeryText.names(result.droppedTensors, limit: 6))")
         for u in result.metadataUpdates { print("metadata: \(u)") }
-        for w in result.warnings { Output.warn("warning: \(w)") }
+        for w in warnings { Output.warn("warning: \(w)") }
         if let written { print("wrote \(written)") } else { print("dry run: nothing written") }
     }
 }

@@ -183,6 +183,23 @@ import ZooRegistry
         }
     }
 
+    @Test func sliceWarnsAboutTensorsNoLayerLists() throws {
+        let f = try SurgeryFixture()
+        let path = f.scratch.path + "/extra.zckpt"
+        let writer = try CheckpointWriter(path: path)
+        writer.model = try JSONDecoder().decode(JSONValue.self, from: try f.mlp.description.jsonData())
+        for t in f.mlp.tensors + [InitializedTensor(name: "stray.buffer", shape: [2], values: [1, 2], summary: "")] {
+            try t.littleEndianBytes.withUnsafeBytes { raw in
+                _ = try writer.addTensor(name: t.name, dtype: .f32, shape: t.shape, raw: raw, codec: .raw)
+            }
+        }
+        try writer.finish()
+        #expect(try ZooRunner.run("import", path, "extra", "--zoo", f.zoo).status == 0)
+        let r = try ZooRunner.run("slice", "extra", "--keep", "2", "--dry-run", "--zoo", f.zoo)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: 1 tensor belongs to no layer of the description and is not carried: stray.buffer"))
+    }
+
     @Test func filesAreSourcesToo() throws {
         let f = try SurgeryFixture()
         let bert = f.scratch.path + "/bert.safetensors"
