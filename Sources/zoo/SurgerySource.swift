@@ -21,7 +21,7 @@ final class SurgerySource {
 
     /// Whether `reference` names a model file rather than a store version.
     static func isFile(_ reference: String) -> Bool {
-        (reference.hasSuffix(".zckpt") || reference.hasSuffix(".safetensors")) && FileManager.default.fileExists(atPath: reference)
+        CheckpointFileFormat(path: reference) != nil && FileManager.default.fileExists(atPath: reference)
     }
 
     init(reference: String, options: StoreOptions) throws {
