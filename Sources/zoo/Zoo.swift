@@ -27,6 +27,9 @@ struct Zoo: ParsableCommand {
             GcCommand.self,
             DuCommand.self,
             LineageCommand.self,
+            // Surgery commands (issue 4).
+            SliceCommand.self,
+            GraftCommand.self,
         ]
     )
 }
