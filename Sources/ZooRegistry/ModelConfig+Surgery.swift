@@ -14,8 +14,11 @@ extension ModelConfig {
         return inferred
     }
 
-    /// Whether `surgeryDescription` was inferred rather than stored.
-    public var layersAreInferred: Bool { model.layers.isEmpty && !tensors.isEmpty }
+    /// Whether the layers slice and graft see come from tensor names (inferred at import or now)
+    /// rather than from a description.
+    public var layersAreInferred: Bool {
+        model.layers.isEmpty ? !tensors.isEmpty : model.layers.contains { $0.op == .inferredBlock }
+    }
 
     /// Each tensor's shape by name, as `ModelSurgery.graft` reads the backbone's output size from it.
     public var tensorShapes: [String: [Int]] {

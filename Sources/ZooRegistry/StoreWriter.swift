@@ -134,13 +134,12 @@ public final class StoreWriter {
         }
         let version = last + 1
         let created = Store.now()
-        var annotations = [
-            AnnotationKey.name: name,
-            AnnotationKey.version: String(version),
-            AnnotationKey.created: created,
-        ]
+        // Name, version and time live in index.json only: the manifest depends on content and
+        // lineage alone, so the same operation on the same inputs gives the same digest.
+        var annotations: [String: String] = [:]
         if let parent { annotations[AnnotationKey.parent] = parent.description }
-        let manifest = OCIManifest(config: configDescriptor, layers: layers, annotations: annotations)
+        if let op = model.lineage?.operation { annotations[AnnotationKey.operation] = op }
+        let manifest = OCIManifest(config: configDescriptor, layers: layers, annotations: annotations.isEmpty ? nil : annotations)
         let manifestDescriptor = try writeSmallBlob(try StoreJSON.encode(manifest), mediaType: MediaType.manifest)
         try DiskIO.fsyncDirectory(store.blobDirectory)
 

@@ -89,7 +89,8 @@ import Testing
         let store = try Store.open(zoo)
         let versions = try store.list()
         #expect(versions.map(\.version) == Array(1...40))
-        #expect(Set(versions.map(\.digest)).count == 40)
+        // Each writer imports the same file 20 times: content addressing gives one manifest per file.
+        #expect(Set(versions.map(\.digest)).count == 2)
         #expect(try store.verify().ok)
     }
 }
