@@ -82,6 +82,14 @@ enum ReportFixtures {
             #expect(probe.texts.contains(label), "missing text \(label)")
         }
         #expect(probe.elements.filter { $0 == "polyline" }.count == 2)
+        // A long legend label widens the document instead of being cut off.
+        var long = chart
+        long.series[1].label = String(repeating: "x", count: 60)
+        let svg = long.render()
+        let widthAttribute = try #require(svg.firstRange(of: "width=\"")).upperBound
+        let widthText = svg[widthAttribute...].prefix { $0.isNumber }
+        // 50 px plus 7 px a character for the legend column, instead of the default 160.
+        #expect(Int(widthText) == 640 + (50 + 7 * 60) - 160)
         // Two error bars of the first series, each a line (besides axes, ticks and legend lines).
         let lines = probe.elements.filter { $0 == "line" }.count
         var plain = chart
@@ -117,7 +125,9 @@ enum ReportFixtures {
             for regime in TransferRegime.allCases { #expect(probe.texts.contains(regime.title)) }
         }
         let accuracy = try #require(SVGProbe.parse(charts[0].svg))
-        #expect(accuracy.texts.contains("training examples per class"))
+        #expect(accuracy.texts.contains("training examples per class (log scale)"))
+        // Sizes 5 and 20 on a log axis: ticks at 5, 10 and 20.
+        for tick in ["5", "10", "20"] { #expect(accuracy.texts.contains(tick), "missing tick \(tick)") }
         #expect(accuracy.texts.contains("test accuracy (mean ± std over 2 seeds)"))
         let decoded = try JSONDecoder().decode(TransferResult.self, from: report.json())
         #expect(decoded == result)

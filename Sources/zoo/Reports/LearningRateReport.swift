@@ -22,7 +22,7 @@ struct LearningRateReport: ExperimentReport {
         var chart = SVGChart(title: "Learning-rate range test", xLabel: "learning rate (log scale)",
                              yLabel: "training loss", logX: true)
         chart.series.append(.init(label: "smoothed loss", points: result.points.map { ($0.learningRate, $0.smoothedLoss) }))
-        chart.series.append(.init(label: "batch loss", points: result.points.map { ($0.learningRate, $0.loss) }))
+        // The raw batch losses are in the JSON; their spike at divergence would squash the curve.
         chart.markers.append((x: result.suggested, label: "suggested \(ReportFormat.rate(result.suggested))"))
         return [(file: "lr-find.svg", svg: chart.render())]
     }

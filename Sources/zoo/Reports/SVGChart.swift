@@ -42,7 +42,11 @@ struct SVGChart {
 
     /// The SVG document as text (valid XML: every label is escaped).
     func render() -> String {
-        let left = 70.0, right = 160.0, top = 40.0, bottom = 55.0
+        // The legend column grows with the longest label (about 7 px a character at 12 px), and
+        // the document with it, so labels are never cut off.
+        let longest = Double(series.map(\.label.count).max() ?? 0)
+        let left = 70.0, right = max(160, 50 + 7 * longest), top = 40.0, bottom = 55.0
+        let width = self.width + right - 160
         let plotW = width - left - right, plotH = height - top - bottom
         let tx: (Double) -> Double = { x in logX ? log10(max(x, 1e-300)) : x }
         let xs = series.flatMap { $0.points.map { tx($0.x) } }.filter(\.isFinite)
@@ -116,10 +120,17 @@ struct SVGChart {
         return out
     }
 
-    /// About five round tick values covering [lo, hi] (in log10 units when `log`).
+    /// About five round tick values covering [lo, hi] (in log10 units when `log`: whole decades,
+    /// with 2× and 5× added over short ranges).
     static func ticks(_ lo: Double, _ hi: Double, log: Bool) -> [Double] {
         if log {
             let a = Int(lo.rounded(.up)), b = Int(hi.rounded(.down))
+            // Two decades or fewer (training-set sizes 1 to 50): also 2× and 5× each decade.
+            if hi - lo <= 2.5 {
+                let d0 = Int(lo.rounded(.down)), d1 = Int(hi.rounded(.up))
+                let all = (d0...d1).flatMap { d in [1.0, 2, 5].map { log10($0) + Double(d) } }
+                return all.filter { $0 >= lo - 1e-9 && $0 <= hi + 1e-9 }
+            }
             return a <= b ? (a...b).map(Double.init) : [lo, hi]
         }
         let raw = (hi - lo) / 5

@@ -21,8 +21,9 @@ struct TransferReport: ExperimentReport {
     }
 
     func charts() -> [(file: String, svg: String)] {
-        var accuracy = SVGChart(title: "Test accuracy vs training-set size", xLabel: "training examples per class",
-                                yLabel: "test accuracy (mean ± std over \(result.seeds.count) seeds)")
+        // Sizes are usually geometric (1, 2, 5, 10, ...): a log axis spreads the small ones out.
+        var accuracy = SVGChart(title: "Test accuracy vs training-set size", xLabel: "training examples per class (log scale)",
+                                yLabel: "test accuracy (mean ± std over \(result.seeds.count) seeds)", logX: true)
         for regime in result.regimes {
             let cells = result.sizesPerClass.compactMap { result.cell(regime, size: $0) }
             accuracy.series.append(.init(label: regime.title,
