@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"], exclude: ["Vectors"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "zoo"]),
+        // "zoo" and "ZooTrain": the report tests render experiment results through the CLI's report code.
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "zoo"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,13 +76,13 @@ struct NetworkTests {
     }
 
     @Test func freezeSpecs() throws {
-        #expect(try FreezeSpec.none.frozenLayerCount(for: cnn) == 0)
-        #expect(try FreezeSpec.backbone.frozenLayerCount(for: cnn) == 7)
-        #expect(try FreezeSpec.layers(3).frozenLayerCount(for: cnn) == 3)
+        #expect(try ZooTrain.FreezeSpec.none.frozenLayerCount(for: cnn) == 0)
+        #expect(try ZooTrain.FreezeSpec.backbone.frozenLayerCount(for: cnn) == 7)
+        #expect(try ZooTrain.FreezeSpec.layers(3).frozenLayerCount(for: cnn) == 3)
         var described = cnn
         described.frozenLayers = 4
-        #expect(try FreezeSpec.description.frozenLayerCount(for: described) == 4)
-        expectError(.invalidConfiguration) { _ = try FreezeSpec.layers(20).frozenLayerCount(for: cnn) }
+        #expect(try ZooTrain.FreezeSpec.description.frozenLayerCount(for: described) == 4)
+        expectError(.invalidConfiguration) { _ = try ZooTrain.FreezeSpec.layers(20).frozenLayerCount(for: cnn) }
     }
 
     @Test func finalSoftmaxIsLeftOutOfTheLoss() throws {

@@ -1,0 +1,105 @@
+import Dispatch
+import ZooModel
+
+/// "Architecture or weights?": on the same target data and budget, trains a pretrained network's
+/// backbone frozen with a new head, the same network fine-tuned end to end, and the same
+/// architecture from random initialisation, over several seeds and training-set sizes.
+///
+/// Every run with seed `s` draws its per-class training subset, its new head and (for `scratch`)
+/// all its weights from `s`, and shuffles with `s`, so the regimes see the same examples and the
+/// whole experiment is reproducible. Inputs are normalised as the pretrained model's metadata says.
+public struct TransferExperiment: Sendable {
+    /// The pretrained network (its last dense layer is replaced by a head for the target classes).
+    public var model: ModelDescription
+    /// The pretrained tensors by name.
+    public var tensors: [String: [Float]]
+    /// The pool the per-class training subsets are drawn from.
+    public var training: Dataset
+    /// The held-out test set.
+    public var test: Dataset
+    /// Where the learning curves are measured; nil uses the test set (curves only, nothing is
+    /// selected on it).
+    public var validation: Dataset?
+    /// Training examples per class, one experiment column each.
+    public var sizesPerClass: [Int]
+    /// One run per seed per regime per size.
+    public var seeds: [UInt64]
+    /// The regimes compared.
+    public var regimes: [TransferRegime] = TransferRegime.allCases
+    /// The budget and hyperparameters shared by every run (its seed and freeze are set per run).
+    public var configuration: TrainingConfiguration
+    /// Initialisation of the new head.
+    public var headInit: InitScheme = .pytorch
+
+    /// An experiment over the given data, sizes and seeds with the given budget.
+    public init(model: ModelDescription, tensors: [String: [Float]], training: Dataset, test: Dataset,
+                validation: Dataset? = nil, sizesPerClass: [Int], seeds: [UInt64], configuration: TrainingConfiguration) {
+        self.model = model
+        self.tensors = tensors
+        self.training = training
+        self.test = test
+        self.validation = validation
+        self.sizesPerClass = sizesPerClass
+        self.seeds = seeds
+        self.configuration = configuration
+    }
+
+    /// The number of target classes: one more than the largest label in training or test data.
+    public var classes: Int { max(training.classCount, test.classCount) }
+
+    /// Runs every regime × size × seed; `onRun` is called after each run (for progress).
+    public func run(onRun: (TransferResult.Run) -> Void = { _ in }) throws(TrainError) -> TransferResult {
+        guard !sizesPerClass.isEmpty, !seeds.isEmpty, !regimes.isEmpty else {
+            throw TrainError(.invalidConfiguration, "the transfer experiment needs at least one size, one seed and one regime")
+        }
+        try configuration.validate()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let pool = try training.normalized(for: model)
+        let testSet = try test.normalized(for: model)
+        let curveSet = try validation.map { d throws(TrainError) in try d.normalized(for: model) } ?? testSet
+        var runs: [TransferResult.Run] = []
+        var cells: [TransferResult.Cell] = []
+        for regime in regimes {
+            for size in sizesPerClass {
+                var cellRuns: [TransferResult.Run] = []
+                for seed in seeds {
+                    let subset = try pool.perClassSubset(size, seed: Dataset.subsetSeed(for: seed))
+                    let run = try runOne(regime: regime, size: size, seed: seed, training: subset, test: testSet, curve: curveSet)
+                    cellRuns.append(run)
+                    onRun(run)
+                }
+                runs += cellRuns
+                cells.append(TransferResult.Cell(regime: regime, sizePerClass: size,
+                                                 accuracy: SummaryStatistics(cellRuns.map(\.testAccuracy)),
+                                                 meanCurve: SummaryStatistics.meanCurve(cellRuns.map(\.curve))))
+            }
+        }
+        return TransferResult(classes: classes, sizesPerClass: sizesPerClass, seeds: seeds, regimes: regimes,
+                              epochs: configuration.epochs, testCount: test.count, curvesOnTestSet: validation == nil,
+                              runs: runs, cells: cells,
+                              seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// One run: prepare the model for `regime`, train it on `training`, evaluate on `test`.
+    func runOne(regime: TransferRegime, size: Int, seed: UInt64, training: Dataset, test: Dataset,
+                curve: Dataset) throws(TrainError) -> TransferResult.Run {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var prepared = try PreparedModel.replacingHead(of: model, tensors: tensors, classes: classes, scheme: headInit, seed: seed)
+        var config = configuration
+        config.seed = seed
+        switch regime {
+        case .frozen: config.freeze = .layers(prepared.backboneLayers)
+        case .finetune: config.freeze = .none
+        case .scratch:
+            prepared = try prepared.reinitialized(seed: seed)
+            config.freeze = .none
+        }
+        let network = try Network(description: prepared.description, tensors: prepared.tensors,
+                                  frozenLayers: try config.freeze.frozenLayerCount(for: prepared.description), seed: seed)
+        let result = try Trainer(configuration: config).train(network: network, training: training, validation: curve)
+        let evaluation = try Trainer.evaluate(network: network, data: test)
+        return TransferResult.Run(regime: regime, sizePerClass: size, seed: seed, testAccuracy: evaluation.accuracy,
+                                  testLoss: evaluation.loss, curve: result.history.compactMap(\.validationAccuracy),
+                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+}
