@@ -28,7 +28,10 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ZooModel", dependencies: ["ZooFormat"]),
-        .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
+        .target(
+            name: "ZooRegistry",
+            dependencies: ["ZooFormat", "ZooModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "ZooTrain",
             dependencies: ["ZooModel"],
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"], exclude: ["Vectors"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "zoo"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Encodes a tensor's raw bytes into its stream of independent chunks and back
-/// (formats/zckpt-v1.md, "Codecs" and "Chunk table").
+/// (formats/zckpt-v1.md, §5 "Codecs" and §6 "Chunk table").
 public enum TensorCodec {
     /// Raw bytes per chunk (1 MiB); the last chunk of a tensor may be shorter.
     public static let defaultChunkSize = 1 << 20
@@ -11,7 +13,78 @@ public enum TensorCodec {
         codec: Codec, level: Int = 6, chunkSize: Int = defaultChunkSize,
         write: (UnsafeRawBufferPointer) throws(FormatError) -> Void
     ) throws(FormatError) -> TensorRecord {
-        throw FormatError(.invalidArgument, "TensorCodec.encode is not implemented yet")
+        try encode(name: name, dtype: dtype, shape: shape, raw: raw, codec: codec, level: level,
+                   chunkSize: chunkSize, workers: defaultWorkers, write: write)
+    }
+
+    /// `encode` with an explicit number of worker threads (tests compare 1 with many).
+    static func encode(
+        name: String, dtype: DType, shape: [Int], raw: UnsafeRawBufferPointer,
+        codec: Codec, level: Int, chunkSize: Int, workers requestedWorkers: Int,
+        write: (UnsafeRawBufferPointer) throws(FormatError) -> Void
+    ) throws(FormatError) -> TensorRecord {
+        let elements = try TensorRecord.checkedElementCount(shape: shape, name: name)
+        let width = dtype.byteWidth
+        guard elements * UInt64(width) == UInt64(raw.count) else {
+            throw FormatError(.invalidArgument, "tensor '\(name)': shape \(shape) of \(dtype.rawValue) needs \(elements * UInt64(width)) bytes, but \(raw.count) were given")
+        }
+        guard (1...9).contains(level) else {
+            throw FormatError(.invalidArgument, "compression level \(level) is out of range; use 1 (fastest) to 9 (smallest)")
+        }
+        guard chunkSize >= width, chunkSize <= FormatLimits.maxChunkRawBytes else {
+            throw FormatError(.invalidArgument, "chunk size \(chunkSize) is out of range; use \(width) to \(FormatLimits.maxChunkRawBytes) bytes")
+        }
+        let chunk = chunkSize - chunkSize % width
+        let total = raw.count
+        let chunkCount = (total + chunk - 1) / chunk
+        let workers = max(1, min(requestedWorkers, chunkCount))
+        let slots = min(chunkCount, 2 * workers)
+
+        var workspaces: [ChunkWorkspace] = []
+        defer { WorkspacePool.shared.give(workspaces) }
+        for _ in 0..<slots { workspaces.append(try WorkspacePool.shared.take(reserving: chunk)) }
+        let results = UnsafeMutableBufferPointer<Result<(UnsafeRawBufferPointer, UInt32), FormatError>?>.allocate(capacity: max(slots, 1))
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+
+        let hasher = HasherBox()
+        var chunks: [ChunkRecord] = []
+        chunks.reserveCapacity(chunkCount)
+        var storedOffset: UInt64 = 0
+        var first = 0
+        while first < chunkCount {
+            let count = min(slots, chunkCount - first)
+            let batchStart = first * chunk
+            let batch = UnsafeRawBufferPointer(rebasing: raw[batchStart..<min(total, batchStart + count * chunk)])
+            let base = first
+            // Workers encode the batch's chunks; one extra iteration hashes the batch meanwhile.
+            Parallel.run(workers + 1) { w in
+                if w == workers { hasher.state.update(batch); return }
+                for s in stride(from: w, to: count, by: workers) {
+                    let start = (base + s) * chunk
+                    let piece = UnsafeRawBufferPointer(rebasing: raw[start..<min(total, start + chunk)])
+                    do throws(FormatError) {
+                        let stored = try ChunkCodec.encode(piece, dtype: dtype, codec: codec, level: Int32(level), workspace: workspaces[s])
+                        results[s] = .success((stored, CRC32.checksum(stored)))
+                    } catch {
+                        results[s] = .failure(error)
+                    }
+                }
+            }
+            for s in 0..<count {
+                guard let result = results[s] else { continue }
+                let (stored, crc) = try result.get()
+                try write(stored)
+                let start = (first + s) * chunk
+                chunks.append(ChunkRecord(offset: storedOffset, storedLength: UInt64(stored.count),
+                                          rawLength: UInt64(min(total, start + chunk) - start), crc32: crc))
+                storedOffset += UInt64(stored.count)
+                results[s] = nil
+            }
+            first += count
+        }
+        return TensorRecord(name: name, dtype: dtype, shape: shape, codec: codec, rawBytes: UInt64(total),
+                            storedBytes: storedOffset, sha256: hasher.state.finalizeHex(), chunks: chunks)
     }
 
     /// Decodes `stream` (the tensor's stored bytes) into `output` (exactly `record.rawBytes` long),
@@ -20,6 +93,93 @@ public enum TensorCodec {
         record: TensorRecord, stream: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
         checkDigest: Bool = false
     ) throws(FormatError) {
-        throw FormatError(.invalidArgument, "TensorCodec.decode is not implemented yet")
+        try decode(record: record, stream: stream, into: output, checkDigest: checkDigest, workers: defaultWorkers)
     }
+
+    /// `decode` with an explicit number of worker threads (tests compare 1 with many).
+    static func decode(
+        record: TensorRecord, stream: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        checkDigest: Bool, workers requestedWorkers: Int
+    ) throws(FormatError) {
+        try record.validate()
+        guard UInt64(stream.count) == record.storedBytes else {
+            throw FormatError(.malformed, "tensor '\(record.name)': its stream has \(stream.count) bytes but the record says \(record.storedBytes)")
+        }
+        guard UInt64(output.count) == record.rawBytes else {
+            throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, the tensor \(record.rawBytes)")
+        }
+        try decode(record: record, chunks: 0..<record.chunks.count, stream: stream, into: output, workers: requestedWorkers)
+        if checkDigest {
+            let digest = SHA256Digest.hex(UnsafeRawBufferPointer(output))
+            guard digest == record.sha256 else {
+                throw FormatError(.checksumMismatch, "tensor '\(record.name)': SHA-256 of the decoded bytes is \(digest) but the index says \(record.sha256); the file is corrupt, restore it from its source")
+            }
+        }
+    }
+
+    /// Decodes the chunks `range` of a validated `record` into `output` (exactly their raw bytes),
+    /// on up to `workers` threads, checking each chunk's CRC32; throws the failure of the lowest chunk.
+    static func decode(
+        record: TensorRecord, chunks range: Range<Int>, stream: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer, workers requestedWorkers: Int
+    ) throws(FormatError) {
+        let n = range.count
+        guard n > 0 else { return }
+        // The record was validated, so these conversions and sums cannot overflow.
+        var rawOffsets: [Int] = []
+        rawOffsets.reserveCapacity(n)
+        var offset = 0
+        var largest = 0
+        for chunk in record.chunks[range] {
+            rawOffsets.append(offset)
+            offset += Int(chunk.rawLength)
+            largest = max(largest, Int(chunk.rawLength))
+        }
+        guard offset == output.count else {
+            throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, chunks \(range) \(offset)")
+        }
+        let workers = max(1, min(requestedWorkers, n))
+        var workspaces: [ChunkWorkspace] = []
+        defer { WorkspacePool.shared.give(workspaces) }
+        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take(reserving: largest)) }
+        let failures = UnsafeMutableBufferPointer<(chunk: Int, error: FormatError)?>.allocate(capacity: workers)
+        failures.initialize(repeating: nil)
+        defer { failures.deallocate() }
+        Parallel.run(workers) { w in
+            for k in stride(from: w, to: n, by: workers) {
+                let c = range.lowerBound + k
+                do throws(FormatError) {
+                    let chunk = record.chunks[c]
+                    let start = Int(chunk.offset)
+                    let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
+                    let crc = CRC32.checksum(stored)
+                    guard crc == chunk.crc32 else {
+                        throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
+                    }
+                    let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
+                    try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
+                                          workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
+                } catch {
+                    failures[w] = (c, error)
+                    return
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).min(by: { $0.chunk < $1.chunk }) {
+            throw failure.error
+        }
+    }
+
+    /// Threads used by default: every core.
+    static var defaultWorkers: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static func hex32(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}
+
+/// Lets the hashing iteration of a parallel loop update one hasher (only that iteration touches it).
+private final class HasherBox: @unchecked Sendable {
+    var state = SHA256Hasher()
 }

@@ -1,2 +1,16 @@
-// Benchmarks, run in release builds: swift run -c release zoo-bench --help
-print("zoo-bench: no benchmarks yet")
+// Benchmarks, run in release builds: swift run -c release zoo-bench <benchmark> [arguments]
+import Foundation
+
+let usage = """
+usage: zoo-bench <benchmark> [arguments]
+  format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
+"""
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "format":
+    exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(64)
+}

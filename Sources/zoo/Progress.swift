@@ -29,6 +29,11 @@ final class Progress {
         }
     }
 
+    /// Sets the work done so far to `n` (for callers that report running totals, not increments).
+    func advance(to n: UInt64) {
+        if n > done { advance(by: n - done) }
+    }
+
     private func draw() {
         let fraction = min(1, Double(done) / Double(total))
         let width = 30

@@ -13,6 +13,24 @@ struct Zoo: ParsableCommand {
         Files: inspect, convert and verify work on .zckpt and .safetensors files directly.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            // Store commands (issue 3).
+            InitCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            ListCommand.self,
+            TagCommand.self,
+            RmCommand.self,
+            GcCommand.self,
+            DuCommand.self,
+            LineageCommand.self,
+            // File commands (issue 2).
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
+            // Surgery commands (issue 4).
+            SliceCommand.self,
+            GraftCommand.self,
+        ]
     )
 }

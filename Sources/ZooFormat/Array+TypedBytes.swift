@@ -1,0 +1,13 @@
+/// `withUnsafeBytes` for byte arrays with typed throws: the standard library's version rethrows
+/// untyped errors, which would widen `throws(FormatError)` to `any Error`.
+extension Array where Element == UInt8 {
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(FormatError) -> R) throws(FormatError) -> R {
+        let result = withUnsafeBytes { raw in Result { () throws(FormatError) -> R in try body(raw) } }
+        return try result.get()
+    }
+
+    mutating func withMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws(FormatError) -> R) throws(FormatError) -> R {
+        let result = withUnsafeMutableBytes { raw in Result { () throws(FormatError) -> R in try body(raw) } }
+        return try result.get()
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A cheap look at one byte plane that decides which storage methods are worth trying, so the
+/// encoder does not run deflate on planes it cannot shrink (the spec leaves this choice to writers).
+struct PlaneStatistics {
+    /// Estimated entropy in bits per byte (order 0).
+    var bitsPerByte: Double
+    /// Whether neighbouring bytes repeat much more often than chance, which LZ77 can exploit.
+    var hasRepeats: Bool
+
+    init(_ plane: UnsafeRawBufferPointer) {
+        let n = plane.count
+        guard n > 0 else { bitsPerByte = 0; hasRepeats = false; return }
+        // Four interleaved tables: runs of one byte value (common in exponent planes) would
+        // otherwise serialise every increment on the same counter.
+        var tables = [Int](repeating: 0, count: 1024)
+        var repeats = 0
+        let bytes = plane.bindMemory(to: UInt8.self)
+        tables.withUnsafeMutableBufferPointer { t in
+            var i = 0
+            while i + 4 <= n {
+                let a = Int(bytes[i]), b = Int(bytes[i + 1]), c = Int(bytes[i + 2]), d = Int(bytes[i + 3])
+                t[a] &+= 1
+                t[256 &+ b] &+= 1
+                t[512 &+ c] &+= 1
+                t[768 &+ d] &+= 1
+                repeats &+= (a == b ? 1 : 0) &+ (b == c ? 1 : 0) &+ (c == d ? 1 : 0)
+                i &+= 4
+            }
+            while i < n { t[Int(bytes[i])] &+= 1; i &+= 1 }
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        for v in 0..<256 { counts[v] = tables[v] + tables[256 + v] + tables[512 + v] + tables[768 + v] }
+        let total = Double(n)
+        var bits = 0.0
+        var collision = 0.0
+        for c in counts where c > 0 {
+            let p = Double(c) / total
+            bits -= p * log2(p)
+            collision += p * p
+        }
+        bitsPerByte = bits
+        // Repeats are counted within groups of four: three neighbour pairs per four bytes.
+        let expected = collision * total * 0.75
+        hasRepeats = Double(repeats) > 1.5 * expected + 16 && repeats >= n / 16
+    }
+
+    /// Whether Huffman-only deflate is worth trying: it can save at least 2%.
+    var tryHuffman: Bool { bitsPerByte <= 7.84 }
+    /// Whether full deflate is worth trying: runs to exploit, or below Huffman's 1 bit per byte.
+    var tryDeflate: Bool { hasRepeats || bitsPerByte < 1.0 }
+}

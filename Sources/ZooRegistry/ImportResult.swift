@@ -1,0 +1,13 @@
+/// What an import added: the new version and how many of its bytes were new to the store.
+public struct ImportResult: Codable, Sendable, Equatable {
+    /// The version written.
+    public var version: ModelVersion
+    /// Bytes of tensor blobs that were not in the store before.
+    public var newBlobBytes: UInt64
+    /// Bytes of tensor streams the store had already (stored once, now shared).
+    public var reusedBlobBytes: UInt64
+
+    private enum CodingKeys: String, CodingKey {
+        case version, newBlobBytes = "new_blob_bytes", reusedBlobBytes = "reused_blob_bytes"
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ZooFormat
+import ZooModel
+
+extension Store {
+    /// Imports a `.zckpt` file (by its extension) or a safetensors file (anything else) as a new
+    /// version `name:N`, tagged `tag` if given.
+    ///
+    /// safetensors: each tensor is encoded with `codec` at `level`, in the file's order, and its
+    /// `__metadata__` is kept, so exporting back gives the same file. `.zckpt`: the streams are
+    /// carried as they are (no re-encoding; `codec` is ignored) with the file's model description.
+    /// `inferLayers` describes layers for tensors that come without a description.
+    /// Lineage: operation `import`, parameters `source` (file name), `sha256` (of the file), `format`.
+    public func importFile(_ path: String, name: String, tag: String? = nil, codec: Codec = .planes, level: Int = 6,
+                           inferLayers: ([TensorRecord]) -> [Layer] = { _ in [] }) throws(StoreError) -> ImportResult {
+        try ModelReference.validateName(name)
+        if let tag { try ModelReference.validateTag(tag) }
+        let source: MappedBlob
+        do { source = try MappedBlob(path: path) } catch {
+            throw StoreError(.invalidArgument, "cannot read \(path): \(error.message)")
+        }
+        let fileDigest = Digest(of: source.bytes)
+        let isCheckpoint = path.hasSuffix(".zckpt")
+        let writer = try StoreWriter(store: self)
+        var parameters: [String: JSONValue] = [
+            "source": .string(String(path.split(separator: "/").last ?? Substring(path))),
+            "sha256": .string(fileDigest.hex),
+            "format": .string(isCheckpoint ? "zckpt" : "safetensors"),
+        ]
+        var metadata: [String: String]?
+        var model: ModelDescription
+        do {
+            if isCheckpoint {
+                let reader = try CheckpointReader(path: path)
+                for record in reader.index.tensors {
+                    try writer.addEncoded(record: record, stream: try reader.stream(of: record))
+                }
+                metadata = reader.index.metadata.isEmpty ? nil : reader.index.metadata
+                if let json = reader.index.model {
+                    model = try Store.description(from: json, file: path)
+                    if let parent = model.lineage?.parent { parameters["original_parent"] = .string(parent) }
+                } else {
+                    model = ModelDescription(layers: inferLayers(writer.tensors))
+                }
+            } else {
+                let file = try SafetensorsFile(path: path)
+                for entry in file.tensors {
+                    try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
+                                         raw: file.bytes(of: entry), codec: codec, level: level)
+                }
+                parameters["codec"] = .string(codec.rawValue)
+                parameters["level"] = .number(Double(level))
+                metadata = file.metadata
+                model = ModelDescription(layers: inferLayers(writer.tensors))
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as FormatError {
+            throw StoreError(.format, "\(path): \(error.message)")
+        } catch {
+            throw StoreError(.format, "\(path): \(error)")
+        }
+        if model.metadata.source == nil { model.metadata.source = parameters["source"]?.stringValue }
+        model.lineage = LineageRecord(parent: nil, operation: "import", parameters: parameters)
+        let version = try writer.commit(name: name, tag: tag, metadata: metadata, model: model)
+        return ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+    }
+
+    /// A `ModelDescription` from the JSON a `.zckpt` index carries.
+    static func description(from json: JSONValue, file: String) throws(StoreError) -> ModelDescription {
+        do {
+            let data = try JSONEncoder().encode(json)
+            return try JSONDecoder().decode(ModelDescription.self, from: data)
+        } catch {
+            throw StoreError(.format, "\(file): its model description is not valid: \(StoreIndex.describe(error))")
+        }
+    }
+
+    /// The JSON form of a description, as a `.zckpt` index carries it.
+    static func json(of model: ModelDescription) throws(StoreError) -> JSONValue {
+        do {
+            let data = try JSONEncoder().encode(model)
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw StoreError(.invalidArgument, "cannot encode the model description: \(error)")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The model store (OCI image layout); see ../shared/design/ARCHITECTURE.md, "The store".

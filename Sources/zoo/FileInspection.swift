@@ -1,0 +1,127 @@
+import ZooFormat
+
+/// What `zoo inspect` shows about a checkpoint file, read from its header or index alone (tensor
+/// data is never touched, so inspecting a large file is as fast as a small one).
+struct FileInspection: Encodable {
+    /// One tensor's row.
+    struct Tensor: Encodable {
+        var name: String
+        var dtype: String
+        var shape: [Int]
+        var codec: String
+        var rawBytes: UInt64
+        var storedBytes: UInt64
+        var chunks: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, dtype, shape, codec, chunks
+            case rawBytes = "raw_bytes"
+            case storedBytes = "stored_bytes"
+        }
+    }
+
+    var path: String
+    var format: String
+    /// `major.minor` for `.zckpt`; nil for safetensors, which has no version field.
+    var formatVersion: String?
+    var fileBytes: UInt64
+    var parameters: Int
+    var rawBytes: UInt64
+    var storedBytes: UInt64
+    var metadata: [String: String]
+    var hasModelDescription: Bool
+    var tensors: [Tensor]
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, parameters, metadata, tensors
+        case formatVersion = "format_version"
+        case fileBytes = "file_bytes"
+        case rawBytes = "raw_bytes"
+        case storedBytes = "stored_bytes"
+        case tensorCount = "tensor_count"
+        case ratio
+        case hasModelDescription = "has_model_description"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(fileBytes, forKey: .fileBytes)
+        try c.encode(tensors.count, forKey: .tensorCount)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(rawBytes, forKey: .rawBytes)
+        try c.encode(storedBytes, forKey: .storedBytes)
+        try c.encode(rawBytes == 0 ? 1 : Double(storedBytes) / Double(rawBytes), forKey: .ratio)
+        try c.encode(metadata, forKey: .metadata)
+        try c.encode(hasModelDescription, forKey: .hasModelDescription)
+        try c.encode(tensors, forKey: .tensors)
+    }
+
+    /// Reads `path`'s header or index; the format comes from the extension.
+    init(path: String) throws(FormatError) {
+        self.path = path
+        switch try CheckpointFileFormat.of(path) {
+        case .safetensors:
+            let file = try SafetensorsFile(path: path)
+            format = "safetensors"
+            formatVersion = nil
+            fileBytes = UInt64(file.fileSize)
+            metadata = file.metadata ?? [:]
+            hasModelDescription = false
+            tensors = file.tensors.map {
+                Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, codec: Codec.raw.rawValue,
+                       rawBytes: UInt64($0.dataOffsets.count), storedBytes: UInt64($0.dataOffsets.count), chunks: 0)
+            }
+            parameters = file.tensors.reduce(0) { $0 + $1.elementCount }
+        case .zckpt:
+            let reader = try CheckpointReader(path: path)
+            let index = reader.index
+            format = "zckpt"
+            formatVersion = reader.version.description
+            fileBytes = reader.fileSize
+            metadata = index.metadata
+            hasModelDescription = index.model != nil
+            tensors = index.tensors.map {
+                Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, codec: $0.codec.rawValue,
+                       rawBytes: $0.rawBytes, storedBytes: $0.storedBytes, chunks: $0.chunks.count)
+            }
+            parameters = index.parameterCount
+        }
+        rawBytes = tensors.reduce(0) { $0 + $1.rawBytes }
+        storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
+    }
+
+    /// The summary people read.
+    func summary() -> String {
+        var lines = [
+            "file        \(path)",
+            "format      \(format)\(formatVersion.map { " \($0)" } ?? "")",
+            "tensors     \(tensors.count)",
+            "parameters  \(Output.count(parameters)) (\(parameters))",
+            "raw         \(Output.bytes(rawBytes))",
+            "stored      \(Output.bytes(storedBytes)) (\(Output.percent(storedBytes, of: rawBytes)) of raw)",
+            "file size   \(Output.bytes(fileBytes))",
+        ]
+        let dtypes = Dictionary(grouping: tensors, by: \.dtype).map { "\($0.key) \($0.value.count)" }.sorted()
+        if !dtypes.isEmpty { lines.append("dtypes      \(dtypes.joined(separator: ", "))") }
+        let codecs = Dictionary(grouping: tensors, by: \.codec).map { "\($0.key) \($0.value.count)" }.sorted()
+        if !codecs.isEmpty { lines.append("codecs      \(codecs.joined(separator: ", "))") }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            lines.append("metadata    \(key) = \(value)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The per-tensor table (`--tensors`).
+    func tensorTable() -> String {
+        var table = Table(["name", "dtype", "shape", "codec", "raw", "stored", "ratio"],
+                          alignments: [.left, .left, .left, .left, .right, .right, .right])
+        for t in tensors {
+            table.add([t.name, t.dtype, "[" + t.shape.map(String.init).joined(separator: ", ") + "]", t.codec,
+                       Output.bytes(t.rawBytes), Output.bytes(t.storedBytes), Output.percent(t.storedBytes, of: t.rawBytes)])
+        }
+        return table.render()
+    }
+}

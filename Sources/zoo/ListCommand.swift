@@ -1,0 +1,34 @@
+import ArgumentParser
+import ZooRegistry
+
+/// `zoo list`: every version in the store, from `index.json` alone.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the models and versions in the store.", aliases: ["ls"])
+
+    @Argument(help: "Only versions of this model.")
+    var name: String?
+
+    @Flag(help: "Print a JSON array of versions.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        var versions = try store.open().list()
+        if let name { versions = versions.filter { $0.name == name } }
+        if json { try Output.printJSON(versions); return }
+        if versions.isEmpty {
+            print(name == nil ? "The store is empty; add a model with `zoo import FILE NAME`." : "No versions of \(name ?? "").")
+            return
+        }
+        var table = Table(["NAME", "VERSION", "TAGS", "PARAMS", "SIZE", "STORED", "DIGEST", "CREATED", "PARENT"],
+                          alignments: [.left, .right, .left, .right, .right, .right, .left, .left, .left])
+        for v in versions {
+            table.add([v.name, String(v.version), v.tags.joined(separator: ","), Output.count(v.parameters),
+                       Output.bytes(v.rawBytes), Output.bytes(v.storedBytes), v.digest.short,
+                       StoreText.time(v.created), StoreText.parent(v.parent, among: versions)])
+        }
+        print(table.render())
+    }
+}

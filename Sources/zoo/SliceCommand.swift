@@ -1,0 +1,91 @@
+import ArgumentParser
+import ZooFormat
+import ZooModel
+import ZooRegistry
+
+/// `zoo slice REF (--keep N | --until LAYER) (--as NAME[:TAG] | -o FILE)`: keeps a version's first
+/// layers (a backbone), carrying their tensors' encoded bytes unchanged.
+struct SliceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slice",
+        abstract: "Keep a model's first layers (a backbone) as a new version or file.",
+        discussion: """
+        Kept tensors are carried as their stored bytes: in the store the new version reuses the \
+        parent's blobs, so a slice costs no tensor bytes. Models imported without a description are \
+        sliced by the layers inferred from their tensor names (stem, numbered blocks, head). Metadata \
+        that depends on depth (a carried config.json's num_hidden_layers, the labels of a dropped \
+        head) is updated, or a warning says it could not be. The lineage records the parent and --keep/--until.
+        """)
+
+    @Argument(help: ArgumentHelp("The version: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
+    var reference: String
+
+    // `.unconditional`: `--keep -2` is a value, not an unknown flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep the first N layers; a negative N drops -N layers from the end.", valueName: "n"))
+    var keep: Int?
+
+    @Option(help: ArgumentHelp("Keep every layer up to and including LAYER.", valueName: "layer"))
+    var until: String?
+
+    @Flag(help: "Print what would be kept and dropped; write nothing.")
+    var dryRun = false
+
+    @OptionGroup var target: SurgeryOptions
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        _ = try ModelReference(parsing: reference)
+        switch (keep, until) {
+        case (nil, nil): throw ValidationError("say what to keep: --keep N (the first N layers) or --until LAYER")
+        case (_?, _?): throw ValidationError("give either --keep N or --until LAYER, not both")
+        default: break
+        }
+        if keep == 0 { throw ValidationError("--keep 0 would keep nothing; give 1 or more, or a negative number to drop layers from the end") }
+        try target.check(required: !dryRun)
+    }
+
+    func run() throws {
+        let zoo = try store.open()
+        let (version, manifest, config) = try zoo.load(try ModelReference(parsing: reference))
+        let model = config.surgeryDescription
+        let parent = version.digest.description
+        let result: SliceResult
+        if let keep {
+            result = try ModelSurgery.slice(model, keep: keep, parent: parent)
+        } else {
+            result = try ModelSurgery.slice(model, until: until ?? "", parent: parent)
+        }
+        let records = Dictionary(config.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let keptBytes = result.keptTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
+        let droppedBytes = result.droppedTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
+
+        var report: [String: JSONValue] = [
+            "parent": .string(version.reference), "parent_digest": .string(parent),
+            "inferred_layers": .bool(config.layersAreInferred),
+            "kept_layers": SurgeryText.array(result.keptLayers), "dropped_layers": SurgeryText.array(result.droppedLayers),
+            "kept_tensors": SurgeryText.array(result.keptTensors), "dropped_tensors": SurgeryText.array(result.droppedTensors),
+            "kept_stored_bytes": .number(Double(keptBytes)), "dropped_stored_bytes": .number(Double(droppedBytes)),
+            "metadata_updates": SurgeryText.updates(result.metadataUpdates), "warnings": SurgeryText.array(result.warnings),
+            "dry_run": .bool(dryRun),
+        ]
+        var written: String?
+        if !dryRun {
+            let derived = DerivedModel(keptTensors: result.keptTensors, model: result.description, metadata: config.metadata)
+            let (summary, json) = try target.write(derived, to: zoo, parent: (manifest, config), codec: .planes, level: 6)
+            written = summary
+            report["result"] = .object(json)
+        }
+        if target.json { try Output.printJSON(JSONValue.object(report)); return }
+
+        let source = config.layersAreInferred ? " (layers inferred from tensor names)" : ""
+        print("\(dryRun ? "Would slice" : "Sliced") \(version.reference) \(version.digest.short)\(source)")
+        print("layers kept (\(result.keptLayers.count)): \(SurgeryText.names(result.keptLayers))")
+        print("layers dropped (\(result.droppedLayers.count)): \(SurgeryText.names(result.droppedLayers))")
+        print("tensors kept (\(result.keptTensors.count), \(Output.bytes(keptBytes)) stored): \(SurgeryText.names(result.keptTensors, limit: 6))")
+        print("tensors dropped (\(result.droppedTensors.count), \(Output.bytes(droppedBytes)) stored): \(SurgeryText.names(result.droppedTensors, limit: 6))")
+        for u in result.metadataUpdates { print("metadata: \(u)") }
+        for w in result.warnings { Output.warn("warning: \(w)") }
+        if let written { print("wrote \(written)") } else { print("dry run: nothing written") }
+    }
+}

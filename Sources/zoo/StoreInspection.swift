@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import ZooFormat
+import ZooModel
+import ZooRegistry
+
+/// `zoo inspect REF` for a store reference: what `inspect FILE` shows, plus layers, metadata,
+/// lineage and tags. Reads `index.json`, the manifest and the config, never a tensor blob.
+/// The `inspect` command calls `run` when its argument is not an existing file.
+enum StoreInspection {
+    /// The JSON form of `inspect REF --json`.
+    struct Report: Encodable {
+        var version: ModelVersion
+        var tensors: [TensorRecord]?
+        var metadata: [String: String]?
+        var model: ModelDescription
+        var runnable: Bool
+        var notRunnableBecause: String?
+        var children: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case version, tensors, metadata, model, runnable, children
+            case notRunnableBecause = "not_runnable_because"
+        }
+    }
+
+    /// Prints the version `reference` names in `store`.
+    static func run(reference: String, store options: StoreOptions, tensors: Bool, json: Bool) throws {
+        let store = try options.open()
+        let (version, _, config) = try store.load(try ModelReference(parsing: reference))
+        let children = try store.list().filter { $0.parent == version.digest }.map(\.reference)
+        let why = notRunnableReason(config.model)
+        if json {
+            try Output.printJSON(Report(version: version, tensors: tensors ? config.tensors : nil, metadata: config.metadata,
+                                        model: config.model, runnable: why == nil, notRunnableBecause: why, children: children))
+            return
+        }
+        print("\(version.reference)  \(version.digest)")
+        if !version.tags.isEmpty { print("tags:       \(version.tags.joined(separator: ", "))") }
+        print("created:    \(version.created)")
+        print("parameters: \(Output.count(version.parameters)) in \(version.tensorCount) tensors")
+        print("size:       \(Output.bytes(version.rawBytes)) raw, \(Output.bytes(version.storedBytes)) stored "
+              + "(\(Output.percent(version.storedBytes, of: version.rawBytes)))")
+        let codecs = Dictionary(grouping: config.tensors, by: \.codec).map { "\($0.key.rawValue) \($0.value.count)" }.sorted()
+        let dtypes = Dictionary(grouping: config.tensors, by: \.dtype).map { "\($0.key.rawValue) \($0.value.count)" }.sorted()
+        print("codecs:     \(codecs.joined(separator: ", "))")
+        print("dtypes:     \(dtypes.joined(separator: ", "))")
+        if let lineage = config.model.lineage {
+            var line = "lineage:    \(lineage.operation)"
+            if !lineage.parameters.isEmpty { line += " " + parameters(lineage.parameters) }
+            if let parent = lineage.parent {
+                let all = try store.list()
+                line += "; parent \((try? Digest(parsing: parent)).map { StoreText.parent($0, among: all) } ?? parent)"
+            }
+            print(line)
+        }
+        if !children.isEmpty { print("children:   \(children.joined(separator: ", "))") }
+        let m = config.model.metadata
+        for (key, value) in [("task", m.task), ("license", m.license), ("source", m.source), ("notes", m.notes)] {
+            if let value { print("\((key + ":").padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
+        }
+        if let labels = m.labels { print("labels:     \(labels.joined(separator: ", "))") }
+        if let metadata = config.metadata, !metadata.isEmpty {
+            print("metadata:   " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        print(why.map { "runnable:   no, \($0)" } ?? "runnable:   yes")
+        if !config.model.layers.isEmpty {
+            print("")
+            var table = Table(["LAYER", "OP", "TENSORS", "OUTPUT"], alignments: [.left, .left, .right, .left])
+            for (i, layer) in config.model.layers.enumerated() {
+                let frozen = i < config.model.frozenLayers ? " (frozen)" : ""
+                table.add([layer.name + frozen, layer.op.name, String(layer.tensors.count),
+                           layer.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? "-"])
+            }
+            print(table.render())
+        }
+        if tensors {
+            print("")
+            var table = Table(["TENSOR", "DTYPE", "SHAPE", "CODEC", "RAW", "STORED", "RATIO"],
+                              alignments: [.left, .left, .left, .left, .right, .right, .right])
+            for t in config.tensors {
+                table.add([t.name, t.dtype.rawValue, "[" + t.shape.map(String.init).joined(separator: ", ") + "]", t.codec.rawValue,
+                           Output.bytes(t.rawBytes), Output.bytes(t.storedBytes), Output.percent(t.storedBytes, of: t.rawBytes)])
+            }
+            print(table.render())
+        }
+    }
+
+    /// Why the trainer cannot run this model, or nil when it can.
+    static func notRunnableReason(_ model: ModelDescription) -> String? {
+        if model.layers.isEmpty { return "no layers are described (the tensors carry no description of what they compute)" }
+        let inferred = model.layers.filter { $0.op == .inferredBlock }
+        if !inferred.isEmpty {
+            return "\(inferred.count) of \(model.layers.count) layers were inferred from tensor names, so their computation is unknown"
+        }
+        return nil
+    }
+
+    /// Lineage parameters on one line: `key=value` pairs, sorted.
+    static func parameters(_ p: [String: JSONValue]) -> String {
+        p.sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }.joined(separator: " ")
+    }
+
+    private static func text(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return String(b)
+        case .number: return v.intValue.map(String.init) ?? String(v.doubleValue ?? 0)
+        case .string(let s): return s
+        case .array(let a): return "[" + a.map(text).joined(separator: ",") + "]"
+        case .object(let o): return "{" + o.sorted { $0.key < $1.key }.map { "\($0.key):\(text($0.value))" }.joined(separator: ",") + "}"
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ZooFormat
-
-@Test func ZooFormatModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ZooRegistry
-
-@Test func ZooRegistryModuleLoads() {
-    #expect(Bool(true))
-}
