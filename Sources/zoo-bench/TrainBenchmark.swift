@@ -67,7 +67,7 @@ func runTrainBenchmark(arguments: [String]) {
         let norm = train.fitNormalization(normalization)
         guard let trainSet = try? norm.map({ try train.normalized($0) }) ?? train,
               let valSet = try? norm.map({ try val.normalized($0) }) ?? val else { continue }
-        for freeze in [FreezeSpec.none, .backbone] {
+        for freeze in [ZooTrain.FreezeSpec.none, .backbone] {
             var c = config
             c.freeze = freeze
             if freeze == .backbone { c.epochs = min(c.epochs, 5) }
