@@ -43,7 +43,7 @@ struct CreateCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        let ref = try ModelReference(parsing: target)
+        let ref = try TrainingOptions.reference(target)
         switch ref.selector {
         case .latest, .tag: break
         default: throw ValidationError("'\(target)' must be NAME or NAME:TAG (versions are numbered by the store)")
@@ -66,33 +66,35 @@ struct CreateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ref = try ModelReference(parsing: target)
-        var tag: String?
-        if case .tag(let t) = ref.selector { tag = t }
-        let scheme = try InitScheme.parse(initScheme)
-        // No `created` time in the description: the manifest digest depends on the arguments only.
-        let built = try ModelBuilder.create(input: try ModelBuilder.parseShape(input), specs: try LayerSpec.parse(layers),
-                                            scheme: scheme, seed: seed, labels: labels.map(labelList))
-        let zoo = try store.open(forWriting: true)
-        let result = try zoo.commitNew(built.tensors, model: built.description, name: ref.name, tag: tag,
-                                       codec: Codec(rawValue: codec) ?? .planes)
-        let v = result.version
-        if json {
-            try Output.printJSON(JSONValue.object([
-                "version": .string(v.reference), "digest": .string(v.digest.description),
-                "parameters": .number(Double(v.parameters)), "tensors": .number(Double(v.tensorCount)),
-                "stored_bytes": .number(Double(v.storedBytes)), "init": .string(scheme.description),
-                "seed": .string(String(seed)),
-            ]))
-            return
+        try TrainingOptions.reporting {
+            let ref = try ModelReference(parsing: target)
+            var tag: String?
+            if case .tag(let t) = ref.selector { tag = t }
+            let scheme = try InitScheme.parse(initScheme)
+            // No `created` time in the description: the manifest digest depends on the arguments only.
+            let built = try ModelBuilder.create(input: try ModelBuilder.parseShape(input), specs: try LayerSpec.parse(layers),
+                                                scheme: scheme, seed: seed, labels: labels.map(labelList))
+            let zoo = try store.open(forWriting: true)
+            let result = try zoo.commitNew(built.tensors, model: built.description, name: ref.name, tag: tag,
+                                           codec: Codec(rawValue: codec) ?? .planes)
+            let v = result.version
+            if json {
+                try Output.printJSON(JSONValue.object([
+                    "version": .string(v.reference), "digest": .string(v.digest.description),
+                    "parameters": .number(Double(v.parameters)), "tensors": .number(Double(v.tensorCount)),
+                    "stored_bytes": .number(Double(v.storedBytes)), "init": .string(scheme.description),
+                    "seed": .string(String(seed)),
+                ]))
+                return
+            }
+            print("Created \(v.reference)\(tag.map { " (\($0))" } ?? "") \(v.digest.short): \(Output.count(v.parameters)) parameters, "
+                  + "\(v.tensorCount) tensors, \(Output.bytes(v.storedBytes)) stored")
+            var table = Table(["layer", "op", "output", "tensors"], alignments: [.left, .left, .left, .left])
+            for layer in built.description.layers {
+                table.add([layer.name, LayerSpec(layer.op).description, layer.outputShape.map(TrainingOptions.shapeText) ?? "?",
+                           layer.orderedTensorNames.joined(separator: ", ")])
+            }
+            print(table.render())
         }
-        print("Created \(v.reference)\(tag.map { " (\($0))" } ?? "") \(v.digest.short): \(Output.count(v.parameters)) parameters, "
-              + "\(v.tensorCount) tensors, \(Output.bytes(v.storedBytes)) stored")
-        var table = Table(["layer", "op", "output", "tensors"], alignments: [.left, .left, .left, .left])
-        for layer in built.description.layers {
-            table.add([layer.name, LayerSpec(layer.op).description, layer.outputShape.map(TrainingOptions.shapeText) ?? "?",
-                       layer.orderedTensorNames.joined(separator: ", ")])
-        }
-        print(table.render())
     }
 }

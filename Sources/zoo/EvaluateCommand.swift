@@ -29,39 +29,41 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        _ = try TrainingOptions.reference(reference)
     }
 
     func run() throws {
-        let zoo = try store.open()
-        let model = try TrainingOptions.loadRunnable(zoo, reference)
-        let rows = try TrainingOptions.loadData(data, for: model.network).normalized(for: model.description)
-        let e = try Trainer.evaluate(network: model.network, data: rows)
-        let labels = model.description.metadata.labels
-        let names = (0..<e.confusion.count).map { TrainingOptions.className($0, labels: labels) }
-        if json {
-            try Output.printJSON(JSONValue.object([
-                "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
-                "rows": .number(Double(e.count)), "loss": .number(e.loss), "accuracy": .number(e.accuracy),
-                "classes": .array(names.map { .string($0) }),
-                "per_class_accuracy": .array(e.perClassAccuracy.map { $0.map { .number($0) } ?? .null }),
-                "confusion": .array(e.confusion.map { .array($0.map { .number(Double($0)) }) }),
-            ]))
-            return
+        try TrainingOptions.reporting {
+            let zoo = try store.open()
+            let model = try TrainingOptions.loadRunnable(zoo, reference)
+            let rows = try TrainingOptions.loadData(data, for: model.network).normalized(for: model.description)
+            let e = try Trainer.evaluate(network: model.network, data: rows)
+            let labels = model.description.metadata.labels
+            let names = (0..<e.confusion.count).map { TrainingOptions.className($0, labels: labels) }
+            if json {
+                try Output.printJSON(JSONValue.object([
+                    "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
+                    "rows": .number(Double(e.count)), "loss": .number(e.loss), "accuracy": .number(e.accuracy),
+                    "classes": .array(names.map { .string($0) }),
+                    "per_class_accuracy": .array(e.perClassAccuracy.map { $0.map { .number($0) } ?? .null }),
+                    "confusion": .array(e.confusion.map { .array($0.map { .number(Double($0)) }) }),
+                ]))
+                return
+            }
+            print("\(model.version.reference) \(model.version.digest.short) on \(data): \(e.count) rows")
+            print(String(format: "loss %.4f, accuracy %.2f%%", e.loss, 100 * e.accuracy))
+            print("")
+            var perClass = Table(["class", "rows", "accuracy"], alignments: [.left, .right, .right])
+            for (c, row) in e.confusion.enumerated() {
+                let a = e.perClassAccuracy[c].map { String(format: "%.2f%%", 100 * $0) } ?? "-"
+                perClass.add([names[c], String(row.reduce(0, +)), a])
+            }
+            print(perClass.render())
+            print("")
+            print("confusion (rows: true class, columns: predicted)")
+            var confusion = Table(["true \\ predicted"] + names, alignments: [.left] + names.map { _ in .right })
+            for (c, row) in e.confusion.enumerated() { confusion.add([names[c]] + row.map(String.init)) }
+            print(confusion.render())
         }
-        print("\(model.version.reference) \(model.version.digest.short) on \(data): \(e.count) rows")
-        print(String(format: "loss %.4f, accuracy %.2f%%", e.loss, 100 * e.accuracy))
-        print("")
-        var perClass = Table(["class", "rows", "accuracy"], alignments: [.left, .right, .right])
-        for (c, row) in e.confusion.enumerated() {
-            let a = e.perClassAccuracy[c].map { String(format: "%.2f%%", 100 * $0) } ?? "-"
-            perClass.add([names[c], String(row.reduce(0, +)), a])
-        }
-        print(perClass.render())
-        print("")
-        print("confusion (rows: true class, columns: predicted)")
-        var confusion = Table(["true \\ predicted"] + names, alignments: [.left] + names.map { _ in .right })
-        for (c, row) in e.confusion.enumerated() { confusion.add([names[c]] + row.map(String.init)) }
-        print(confusion.render())
     }
 }

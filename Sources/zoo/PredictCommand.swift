@@ -28,45 +28,47 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        _ = try TrainingOptions.reference(reference)
     }
 
     func run() throws {
-        let zoo = try store.open()
-        let model = try TrainingOptions.loadRunnable(zoo, reference)
-        let width = model.network.inputShape.reduce(1, *)
-        let (features, truth) = try Self.rows(data, width: width)
-        var rows = Dataset(features: features, featureCount: width, labels: [Int](repeating: 0, count: features.count / width))
-        rows = try rows.normalized(for: model.description)
-        let predictions = try Trainer.predict(network: model.network, features: rows.features)
-        let labels = model.description.metadata.labels
-        if json {
-            try Output.printJSON(JSONValue.object([
-                "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
-                "predictions": .array(predictions.enumerated().map { i, p in
-                    var o: [String: JSONValue] = [
-                        "row": .number(Double(i + 1)), "class": .number(Double(p.label)),
-                        "probability": .number(Double(p.probabilities[p.label])),
-                    ]
-                    if let labels, labels.indices.contains(p.label) { o["label"] = .string(labels[p.label]) }
-                    if let truth { o["true_class"] = .number(Double(truth[i])) }
-                    return .object(o)
-                }),
-            ]))
-            return
-        }
-        var table = Table(["row", "prediction", "probability"] + (truth == nil ? [] : ["true"]),
-                          alignments: [.right, .left, .right, .left])
-        for (i, p) in predictions.enumerated() {
-            var cells = [String(i + 1), TrainingOptions.className(p.label, labels: labels),
-                         String(format: "%.4f", p.probabilities[p.label])]
-            if let truth { cells.append(TrainingOptions.className(truth[i], labels: labels)) }
-            table.add(cells)
-        }
-        print(table.render())
-        if let truth {
-            let right = zip(predictions, truth).filter { $0.0.label == $0.1 }.count
-            print(String(format: "%d of %d correct (%.2f%%)", right, truth.count, 100 * Double(right) / Double(max(1, truth.count))))
+        try TrainingOptions.reporting {
+            let zoo = try store.open()
+            let model = try TrainingOptions.loadRunnable(zoo, reference)
+            let width = model.network.inputShape.reduce(1, *)
+            let (features, truth) = try Self.rows(data, width: width)
+            var rows = Dataset(features: features, featureCount: width, labels: [Int](repeating: 0, count: features.count / width))
+            rows = try rows.normalized(for: model.description)
+            let predictions = try Trainer.predict(network: model.network, features: rows.features)
+            let labels = model.description.metadata.labels
+            if json {
+                try Output.printJSON(JSONValue.object([
+                    "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
+                    "predictions": .array(predictions.enumerated().map { i, p in
+                        var o: [String: JSONValue] = [
+                            "row": .number(Double(i + 1)), "class": .number(Double(p.label)),
+                            "probability": .number(Double(p.probabilities[p.label])),
+                        ]
+                        if let labels, labels.indices.contains(p.label) { o["label"] = .string(labels[p.label]) }
+                        if let truth { o["true_class"] = .number(Double(truth[i])) }
+                        return .object(o)
+                    }),
+                ]))
+                return
+            }
+            var table = Table(["row", "prediction", "probability"] + (truth == nil ? [] : ["true"]),
+                              alignments: [.right, .left, .right, .left])
+            for (i, p) in predictions.enumerated() {
+                var cells = [String(i + 1), TrainingOptions.className(p.label, labels: labels),
+                             String(format: "%.4f", p.probabilities[p.label])]
+                if let truth { cells.append(TrainingOptions.className(truth[i], labels: labels)) }
+                table.add(cells)
+            }
+            print(table.render())
+            if let truth {
+                let right = zip(predictions, truth).filter { $0.0.label == $0.1 }.count
+                print(String(format: "%d of %d correct (%.2f%%)", right, truth.count, 100 * Double(right) / Double(max(1, truth.count))))
+            }
         }
     }
 

@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        _ = try TrainingOptions.reference(reference)
         do {
             _ = try hyperparameters.configuration()
             if let normalize { _ = try NormalizationMethod(parsing: normalize) }
@@ -56,7 +56,7 @@ struct TrainCommand: ParsableCommand {
         if val != nil && valFraction != nil { throw ValidationError("give either --val FILE or --val-fraction X, not both") }
         if let f = valFraction, !(f >= 0 && f < 1) { throw ValidationError("--val-fraction must be from 0 up to (not including) 1, not \(f)") }
         if let saveAs {
-            let ref = try ModelReference(parsing: saveAs)
+            let ref = try TrainingOptions.reference(saveAs)
             switch ref.selector {
             case .latest, .tag: break
             default: throw ValidationError("--as '\(saveAs)' must be NAME or NAME:TAG (versions are numbered by the store)")
@@ -65,90 +65,92 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = try hyperparameters.configuration()
-        let zoo = try store.open()
-        // The model first: a model that cannot run is refused before the data is read.
-        let model = try TrainingOptions.loadRunnable(zoo, reference, frozenLayers: { d in try config.freeze.frozenLayerCount(for: d) },
-                                                     seed: config.seed)
-        let network = model.network
-        let all = try TrainingOptions.loadData(data, for: network)
-        var training = all, validation: Dataset?
-        let fraction = val == nil ? (valFraction ?? 0.2) : 0
-        if let val {
-            validation = try TrainingOptions.loadData(val, for: network, what: "validation file")
-        } else if fraction > 0 {
-            let parts = all.split(validationFraction: fraction, seed: config.seed)
-            training = parts.train
-            validation = parts.validation
-        }
-        guard training.count > 0 else { throw TrainError(.invalidData, "'\(data)' leaves no training rows; give more rows or a smaller --val-fraction") }
-        let method = try normalize.map { try NormalizationMethod(parsing: $0) }
-        let normalization = method.map { training.fitNormalization($0) } ?? model.description.metadata.normalization
-        if let normalization {
-            training = try training.normalized(normalization)
-            validation = try validation?.normalized(normalization)
-        }
+        try TrainingOptions.reporting {
+            let config = try hyperparameters.configuration()
+            let zoo = try store.open()
+            // The model first: a model that cannot run is refused before the data is read.
+            let model = try TrainingOptions.loadRunnable(zoo, reference, frozenLayers: { d in try config.freeze.frozenLayerCount(for: d) },
+                                                         seed: config.seed)
+            let network = model.network
+            let all = try TrainingOptions.loadData(data, for: network)
+            var training = all, validation: Dataset?
+            let fraction = val == nil ? (valFraction ?? 0.2) : 0
+            if let val {
+                validation = try TrainingOptions.loadData(val, for: network, what: "validation file")
+            } else if fraction > 0 {
+                let parts = all.split(validationFraction: fraction, seed: config.seed)
+                training = parts.train
+                validation = parts.validation
+            }
+            guard training.count > 0 else { throw TrainError(.invalidData, "'\(data)' leaves no training rows; give more rows or a smaller --val-fraction") }
+            let method = try normalize.map { try NormalizationMethod(parsing: $0) }
+            let normalization = method.map { training.fitNormalization($0) } ?? model.description.metadata.normalization
+            if let normalization {
+                training = try training.normalized(normalization)
+                validation = try validation?.normalized(normalization)
+            }
 
-        let trainer = Trainer(configuration: config)
-        let width = Self.columnWidths
-        if !json {
-            print("training \(model.version.reference) \(model.version.digest.short): \(training.count) training rows, "
-                  + "\(validation.map { "\($0.count) validation rows" } ?? "no validation"), "
-                  + "\(network.frozenLayers) of \(network.layers.count) layers frozen, "
-                  + "\(network.trainableParameters.reduce(0) { $0 + $1.value.data.count }) trainable parameters")
-            print(Self.row(["epoch", "train loss", "train acc", "val loss", "val acc", "lr", "seconds"], width))
-        }
-        var progress: Progress?
-        let result = try trainer.train(network: network, training: training, validation: validation, onEpoch: { m in
-            progress?.finish()
-            progress = nil
-            guard !json else { return }
-            print(Self.row([String(m.epoch), Self.fixed(m.trainLoss, 4), Self.percent(m.trainAccuracy),
-                            m.validationLoss.map { Self.fixed($0, 4) } ?? "-", m.validationAccuracy.map(Self.percent) ?? "-",
-                            String(format: "%.2e", m.learningRate), Self.fixed(m.seconds, 2)], width))
-            fflush(nil)  // all C streams: the row shows now even when stdout is a pipe
-        }, onBatch: { b in
-            if progress == nil { progress = Progress("epoch \(b.epoch)", total: UInt64(b.batches)) }
-            progress?.advance(to: UInt64(b.batch))
-        })
+            let trainer = Trainer(configuration: config)
+            let width = Self.columnWidths
+            if !json {
+                print("training \(model.version.reference) \(model.version.digest.short): \(training.count) training rows, "
+                      + "\(validation.map { "\($0.count) validation rows" } ?? "no validation"), "
+                      + "\(network.frozenLayers) of \(network.layers.count) layers frozen, "
+                      + "\(network.trainableParameters.reduce(0) { $0 + $1.value.data.count }) trainable parameters")
+                print(Self.row(["epoch", "train loss", "train acc", "val loss", "val acc", "lr", "seconds"], width))
+            }
+            var progress: Progress?
+            let result = try trainer.train(network: network, training: training, validation: validation, onEpoch: { m in
+                progress?.finish()
+                progress = nil
+                guard !json else { return }
+                print(Self.row([String(m.epoch), Self.fixed(m.trainLoss, 4), Self.percent(m.trainAccuracy),
+                                m.validationLoss.map { Self.fixed($0, 4) } ?? "-", m.validationAccuracy.map(Self.percent) ?? "-",
+                                String(format: "%.2e", m.learningRate), Self.fixed(m.seconds, 2)], width))
+                fflush(nil)  // all C streams: the row shows now even when stdout is a pipe
+            }, onBatch: { b in
+                if progress == nil { progress = Progress("epoch \(b.epoch)", total: UInt64(b.batches)) }
+                progress?.advance(to: UInt64(b.batch))
+            })
 
-        var description = model.description
-        description.metadata.normalization = normalization
-        var parameters = config.lineageParameters
-        parameters["data"] = .string(try TrainingOptions.fileDigest(data))
-        parameters["data_rows"] = .number(Double(all.count))
-        if let val {
-            parameters["val"] = .string(try TrainingOptions.fileDigest(val))
-        } else {
-            parameters["val_fraction"] = .number(fraction)
-        }
-        parameters["normalize"] = .string(normalize ?? (normalization == nil ? "none" : "model"))
-        parameters["frozen_layers"] = .number(Double(result.frozenLayers))
-        // Timings are left out of the lineage: they differ between runs, the digest must not.
-        parameters["history"] = .array(result.history.map(Self.lineageEntry))
-        description.lineage = LineageRecord(parent: model.version.digest.description, operation: "train", parameters: parameters)
+            var description = model.description
+            description.metadata.normalization = normalization
+            var parameters = config.lineageParameters
+            parameters["data"] = .string(try TrainingOptions.fileDigest(data))
+            parameters["data_rows"] = .number(Double(all.count))
+            if let val {
+                parameters["val"] = .string(try TrainingOptions.fileDigest(val))
+            } else {
+                parameters["val_fraction"] = .number(fraction)
+            }
+            parameters["normalize"] = .string(normalize ?? (normalization == nil ? "none" : "model"))
+            parameters["frozen_layers"] = .number(Double(result.frozenLayers))
+            // Timings are left out of the lineage: they differ between runs, the digest must not.
+            parameters["history"] = .array(result.history.map(Self.lineageEntry))
+            description.lineage = LineageRecord(parent: model.version.digest.description, operation: "train", parameters: parameters)
 
-        var name = model.version.name, tag: String?
-        if let saveAs, let ref = try? ModelReference(parsing: saveAs) {
-            name = ref.name
-            if case .tag(let t) = ref.selector { tag = t }
+            var name = model.version.name, tag: String?
+            if let saveAs, let ref = try? ModelReference(parsing: saveAs) {
+                name = ref.name
+                if case .tag(let t) = ref.selector { tag = t }
+            }
+            let stored = try zoo.commitTrained(result.tensors, model: description, metadata: model.config.metadata,
+                                               parent: model.manifest, config: model.config, name: name, tag: tag)
+            let v = stored.version
+            if json {
+                try Output.printJSON(JSONValue.object([
+                    "parent": .string(model.version.reference), "parent_digest": .string(model.version.digest.description),
+                    "version": .string(v.reference), "digest": .string(v.digest.description),
+                    "history": .array(result.history.map(\.jsonValue)),
+                    "tensors_changed": .array(stored.newTensors.map { .string($0) }),
+                    "new_blob_bytes": .number(Double(stored.newBlobBytes)), "reused_blob_bytes": .number(Double(stored.reusedBlobBytes)),
+                    "frozen_layers": .number(Double(result.frozenLayers)),
+                ]))
+                return
+            }
+            print("stored \(v.reference)\(tag.map { " (\($0))" } ?? "") \(v.digest.short): \(stored.newTensors.count) tensors changed, "
+                  + "\(v.tensorCount - stored.newTensors.count) carried from the parent; \(Output.bytes(stored.newBlobBytes)) new in the store")
         }
-        let stored = try zoo.commitTrained(result.tensors, model: description, metadata: model.config.metadata,
-                                           parent: model.manifest, config: model.config, name: name, tag: tag)
-        let v = stored.version
-        if json {
-            try Output.printJSON(JSONValue.object([
-                "parent": .string(model.version.reference), "parent_digest": .string(model.version.digest.description),
-                "version": .string(v.reference), "digest": .string(v.digest.description),
-                "history": .array(result.history.map(\.jsonValue)),
-                "tensors_changed": .array(stored.newTensors.map { .string($0) }),
-                "new_blob_bytes": .number(Double(stored.newBlobBytes)), "reused_blob_bytes": .number(Double(stored.reusedBlobBytes)),
-                "frozen_layers": .number(Double(result.frozenLayers)),
-            ]))
-            return
-        }
-        print("stored \(v.reference)\(tag.map { " (\($0))" } ?? "") \(v.digest.short): \(stored.newTensors.count) tensors changed, "
-              + "\(v.tensorCount - stored.newTensors.count) carried from the parent; \(Output.bytes(stored.newBlobBytes)) new in the store")
     }
 
     /// Column widths of the epoch table.

@@ -191,6 +191,7 @@ import ZooRegistry
             (["train", "mlp", "--data", notNumbers], "not a number"),
             (["train", "mlp", "--data", data, "--val", narrow], "5 features per row"),
             (["train", "mlp", "--data", data, "--optimizer", "rmsprop"], "rmsprop"),
+            (["train", "mlp", "--data", data, "--val-fraction", "1.5"], "--val-fraction"),
             (["train", "nothere", "--data", data], "nothere"),
             (["evaluate", "mlp", "--data", badLabel], "label 12"),
             (["evaluate", "mlp", "--data", narrow], "5 features per row"),
@@ -199,7 +200,10 @@ import ZooRegistry
         ]
         for c in cases {
             let r = try Self.run(c.args + ["--zoo", f.zoo])
-            #expect(r.status != 0, "\(c.args)")
+            // Usage errors exit 64, data and model errors 1 with `error: ...`.
+            let usage = c.args.contains("--optimizer") || c.args.contains("--val-fraction")
+            #expect(r.status == (usage ? 64 : 1), "\(c.args)")
+            if !usage { #expect(r.stderr.hasPrefix("error: "), "\(c.args): \(r.stderr)") }
             #expect(r.stderr.contains(c.message), "\(c.args): \(r.stderr)")
         }
         #expect(f.snapshot() == before)
