@@ -28,10 +28,7 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ZooModel", dependencies: ["ZooFormat"]),
-        .target(
-            name: "ZooRegistry",
-            dependencies: ["ZooFormat", "ZooModel", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
         .target(
             name: "ZooTrain",
             dependencies: ["ZooModel"],

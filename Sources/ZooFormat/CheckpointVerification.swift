@@ -4,9 +4,13 @@
 public enum CheckpointVerification {
     /// What a successful verification covered.
     public struct Report: Sendable, Equatable {
+        /// The file's format.
         public var format: CheckpointFileFormat
+        /// Tensors checked.
         public var tensorCount: Int
+        /// Chunks decoded and CRC-checked (0 for safetensors, which has none).
         public var chunkCount: Int
+        /// Raw bytes decoded (or read, for safetensors).
         public var rawBytes: UInt64
     }
 

@@ -32,7 +32,7 @@ enum ChunkCodec {
             var length = n
             let target = UnsafeMutableRawBufferPointer(rebasing: out[position..<(position + n)])
             // Each candidate must beat the best so far, which bounds its output buffer.
-            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, into: target) {
+            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: target) {
                 method = .huffman
                 length = m
             }
@@ -104,7 +104,10 @@ enum ChunkCodec {
                 sources.append(base)
             case .huffman, .deflate:
                 let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
-                try workspace.inflater.decompress(bytes, into: target, context: "\(context()) plane \(p)")
+                // The fast literal decoder takes what this library writes; zlib takes everything else.
+                if !HuffmanDecoder.decodeLiterals(bytes, into: target) {
+                    try workspace.inflater.decompress(bytes, into: target, context: "\(context()) plane \(p)")
+                }
                 guard let base = target.baseAddress.map(UnsafeRawPointer.init) ?? empty else { return }
                 sources.append(base)
             }

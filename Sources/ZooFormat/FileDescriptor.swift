@@ -57,7 +57,11 @@ struct FileDescriptor: ~Copyable {
     func write(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
         var done = 0
         while done < bytes.count, let base = bytes.baseAddress {
+            #if canImport(Glibc)
             let n = Glibc.write(fd, base + done, bytes.count - done)
+            #else
+            let n = Darwin.write(fd, base + done, bytes.count - done)
+            #endif
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw Self.error("write", path) }
             done += n

@@ -8,11 +8,14 @@
 enum HuffmanEncoder {
     /// Literals per block: each block gets its own code, adapting to local statistics as zlib's
     /// blocks do, at a header cost of a few dozen bytes.
-    static let blockSize = 1 << 15
+    static let blockSize = 1 << 16
 
     /// Encodes `input` as one deflate stream into `output`. Returns the stream's length, or nil
     /// when it would not fit in `output` (callers pass the size to beat).
-    static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+    /// `blockCounts`, when given, are the byte counts of each block (as `PlaneStatistics` makes
+    /// them), saving a pass over the input.
+    static func encode(_ input: UnsafeRawBufferPointer, blockCounts: [[Int]]? = nil,
+                       into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self), let dst = output.baseAddress else {
             return nil
         }
@@ -22,7 +25,8 @@ enum HuffmanEncoder {
         var start = 0
         repeat {
             let end = min(n, start + blockSize)
-            let plan = BlockPlan(src + start, count: end - start, isFinal: end == n)
+            let counts = blockCounts.flatMap { plans.count < $0.count ? $0[plans.count] : nil }
+            let plan = BlockPlan(src + start, count: end - start, isFinal: end == n, counts: counts)
             totalBits += plan.bits
             plans.append(plan)
             start = end
@@ -58,12 +62,17 @@ enum HuffmanEncoder {
         static let lengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
         static let extraBits: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7]
 
-        init(_ src: UnsafePointer<UInt8>, count: Int, isFinal: Bool) {
+        init(_ src: UnsafePointer<UInt8>, count: Int, isFinal: Bool, counts: [Int]? = nil) {
             self.count = count
             self.isFinal = isFinal
-            var frequencies = [Int](repeating: 0, count: 257)
-            frequencies.withUnsafeMutableBufferPointer { f in
-                for i in 0..<count { f[Int(src[i])] &+= 1 }
+            var frequencies: [Int]
+            if let counts, counts.count == 256 {
+                frequencies = counts + [1]
+            } else {
+                frequencies = [Int](repeating: 0, count: 257)
+                frequencies.withUnsafeMutableBufferPointer { f in
+                    for i in 0..<count { f[Int(src[i])] &+= 1 }
+                }
             }
             frequencies[256] = 1
             lengths = Self.codeLengths(Self.atLeastTwo(frequencies), limit: 15)

@@ -18,6 +18,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// `__metadata__` pairs in header order; nil when the header has no `__metadata__` (or `null`).
     public var metadata: [(key: String, value: String)]?
 
+    /// A header from its parts; `tensors` must already be laid out (see `layout`).
     public init(tensors: [SafetensorsEntry], metadata: [(key: String, value: String)]?) {
         self.tensors = tensors
         self.metadata = metadata
@@ -31,6 +32,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// Sum of the tensors' byte counts: the data section's length.
     public var dataLength: Int { tensors.last?.dataOffsets.upperBound ?? 0 }
 
+    /// Same tensors and the same metadata pairs in the same order.
     public static func == (a: SafetensorsHeader, b: SafetensorsHeader) -> Bool {
         guard a.tensors == b.tensors else { return false }
         switch (a.metadata, b.metadata) {

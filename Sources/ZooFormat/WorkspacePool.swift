@@ -23,7 +23,8 @@ final class WorkspacePool: @unchecked Sendable {
     /// Returns workspaces for later use (keeping at most a few per core).
     func give(_ workspaces: [ChunkWorkspace]) {
         lock.lock()
-        idle.append(contentsOf: workspaces)
+        // Workspaces grown for unusually large chunks are not kept: they hold three chunks each.
+        idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 * TensorCodec.defaultChunkSize })
         let keep = 4 * ProcessInfo.processInfo.activeProcessorCount
         if idle.count > keep { idle.removeFirst(idle.count - keep) }
         lock.unlock()

@@ -57,7 +57,4 @@ struct ZlibDeflater: ~Copyable {
         try ZlibStatus.check(code, "deflating")
         return nil
     }
-
-    /// An upper bound of the compressed size of `count` bytes (zlib's `deflateBound`).
-    func bound(_ count: Int) -> Int { Int(deflateBound(stream, UInt(count))) }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Crypto
+import ZooFormat
 
 /// A blob being written: bytes go to a temporary file in the store and are hashed on the way;
 /// `finish()` fsyncs and renames the file to `blobs/sha256/<digest>`, or drops it when that blob
@@ -11,7 +11,7 @@ import Crypto
 final class BlobSink {
     private var fd: Int32
     private let temporaryPath: String
-    private var hasher = SHA256()
+    private var hasher = SHA256Hasher()
     private(set) var size: UInt64 = 0
     private var finished = false
 
@@ -20,7 +20,7 @@ final class BlobSink {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-        hasher.update(bufferPointer: bytes)
+        hasher.update(bytes)
         try DiskIO.writeAll(fd, bytes, path: temporaryPath)
         size += UInt64(bytes.count)
     }

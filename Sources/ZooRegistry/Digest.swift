@@ -1,4 +1,4 @@
-import Crypto
+import ZooFormat
 
 /// A content digest as OCI writes it, `sha256:<64 lowercase hex>`; the only algorithm the store uses.
 public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -20,16 +20,16 @@ public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     /// The digest of `bytes`.
     public init(of bytes: UnsafeRawBufferPointer) {
-        self.hex = Digest.hexString(SHA256.hash(data: bytes))
+        self.hex = SHA256Digest.hex(bytes)
     }
 
     /// The digest of `bytes`.
     public init(of bytes: [UInt8]) {
-        self.hex = Digest.hexString(SHA256.hash(data: bytes))
+        self.hex = SHA256Digest.hex(bytes)
     }
 
-    init(finishing hasher: SHA256) {
-        self.hex = Digest.hexString(hasher.finalize())
+    init(finishing hasher: SHA256Hasher) {
+        self.hex = hasher.finalizeHex()
     }
 
     /// `sha256:<hex>`.
@@ -54,15 +54,5 @@ public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConve
     static func isHex(_ text: String, count: Int? = nil) -> Bool {
         if let count, text.utf8.count != count { return false }
         return !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
-
-    static func hexString<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

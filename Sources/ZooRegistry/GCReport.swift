@@ -19,6 +19,7 @@ public struct GCReport: Codable, Sendable, Equatable {
              temporaryBytes = "temporary_bytes", dryRun = "dry_run", freedBytes = "freed_bytes"
     }
 
+    /// A report; `freedBytes` is derived.
     public init(blobs: [Digest], blobBytes: UInt64, temporaryFiles: Int, temporaryBytes: UInt64, dryRun: Bool) {
         self.blobs = blobs
         self.blobBytes = blobBytes

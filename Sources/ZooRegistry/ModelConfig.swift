@@ -12,16 +12,19 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Layers, model metadata and lineage.
     public var model: ModelDescription
 
+    /// A config from its parts.
     public init(tensors: [TensorRecord], metadata: [String: String]?, model: ModelDescription) {
         self.tensors = tensors
         self.metadata = metadata
         self.model = model
     }
 
+    /// The tensors as a `.zckpt` index lists them (for its totals, and for export).
+    public var checkpointIndex: CheckpointIndex { CheckpointIndex(tensors: tensors, metadata: metadata ?? [:]) }
     /// Parameter count: the sum of element counts.
-    public var parameterCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
+    public var parameterCount: Int { checkpointIndex.parameterCount }
     /// Sum of the tensors' raw bytes.
-    public var rawBytes: UInt64 { tensors.reduce(0) { $0 + $1.rawBytes } }
+    public var rawBytes: UInt64 { checkpointIndex.rawBytes }
     /// Sum of the tensors' stored bytes.
-    public var storedBytes: UInt64 { tensors.reduce(0) { $0 + $1.storedBytes } }
+    public var storedBytes: UInt64 { checkpointIndex.storedBytes }
 }

@@ -16,12 +16,17 @@ public struct ModelReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Longest model name or tag accepted.
     public static let maxNameLength = 128
+    /// Highest version number (nine digits), so counting up can never overflow.
+    public static let maxVersion = 999_999_999
     /// Shortest digest prefix accepted after `@sha256:`.
     public static let minDigestPrefix = 6
 
+    /// The model name.
     public var name: String
+    /// Which version of the name.
     public var selector: Selector
 
+    /// A reference from its parts (not validated; `init(parsing:)` validates).
     public init(name: String, selector: Selector = .latest) {
         self.name = name
         self.selector = selector

@@ -1,6 +1,7 @@
 /// One version of a model as `index.json` lists it: everything `list` shows, read without
 /// opening any blob.
 public struct ModelVersion: Codable, Sendable, Equatable {
+    /// Model name.
     public var name: String
     /// Version number, counted up per name from 1.
     public var version: Int
@@ -10,11 +11,13 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     public var digest: Digest
     /// Manifest size in bytes.
     public var manifestSize: Int64
+    /// Parameter count (sum of element counts).
     public var parameters: Int
     /// Sum of the tensors' raw (decoded) bytes: the logical size.
     public var rawBytes: UInt64
     /// Sum of the tensors' stored (encoded) bytes.
     public var storedBytes: UInt64
+    /// Number of tensors (manifest layers).
     public var tensorCount: Int
     /// ISO 8601 creation time (UTC).
     public var created: String
@@ -23,6 +26,7 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     /// Lineage operation that made this version (`import`, `slice`, ...), if recorded.
     public var operation: String?
 
+    /// A version entry from its parts.
     public init(name: String, version: Int, tags: [String], digest: Digest, manifestSize: Int64,
                 parameters: Int, rawBytes: UInt64, storedBytes: UInt64, tensorCount: Int,
                 created: String, parent: Digest?, operation: String?) {

@@ -8,7 +8,7 @@ extension Store {
     /// `.safetensors`: the kept tensors are decoded (SHA-256 checked), in the parent's order, then
     /// the new ones. Every kept blob's digest is checked first; the file appears only when complete.
     public func writeDerived(_ derived: DerivedModel, parent manifest: OCIManifest, config: ModelConfig,
-                             to path: String, format: ExportFormat, codec: Codec = .planes, level: Int = 6)
+                             to path: String, format: CheckpointFileFormat, codec: Codec = .planes, level: Int = 6)
         throws(StoreError)
     {
         let kept = try Store.plan(derived, parent: manifest, config: config)

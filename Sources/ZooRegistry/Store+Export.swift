@@ -1,25 +1,13 @@
 import ZooFormat
 
 extension Store {
-    /// The file formats `export` writes.
-    public enum ExportFormat: String, Sendable, CaseIterable {
-        /// `.zckpt`: the stored streams copied byte for byte, with the description and metadata.
-        case zckpt
-        /// safetensors: every tensor decoded (CRCs and SHA-256 checked), in the stored order, with
-        /// the stored `__metadata__`.
-        case safetensors
-
-        /// The format a file name asks for: `.zckpt` or `.safetensors`; nil otherwise.
-        public init?(path: String) {
-            if path.hasSuffix(".zckpt") { self = .zckpt } else if path.hasSuffix(".safetensors") { self = .safetensors } else { return nil }
-        }
-    }
-
-    /// Writes the version `ref` names to `path`. Every tensor blob's SHA-256 is checked before
+    /// Writes the version `ref` names to `path`: `.zckpt` copies the stored streams byte for byte
+    /// with the description and metadata; safetensors decodes every tensor (CRCs and SHA-256
+    /// checked) in the stored order, with the stored `__metadata__`. Every tensor blob's SHA-256 is checked before
     /// its bytes are used, so a corrupted store gives an error, not a corrupted file. The file
     /// appears only when complete (the format writers rename a temporary file into place).
     @discardableResult
-    public func export(_ ref: ModelReference, to path: String, format: ExportFormat) throws(StoreError) -> ModelVersion {
+    public func export(_ ref: ModelReference, to path: String, format: CheckpointFileFormat) throws(StoreError) -> ModelVersion {
         let (version, manifest, config) = try load(ref)
         // Shared gc lock: gc cannot remove a blob while it is being read.
         let lock = DiskIO.isDirectory(privateDirectory) ? try? FileLock(path: gcLockPath, exclusive: false) : nil

@@ -20,7 +20,7 @@ extension Store {
             throw StoreError(.invalidArgument, "cannot read \(path): \(error.message)")
         }
         let fileDigest = Digest(of: source.bytes)
-        let isCheckpoint = path.hasSuffix(".zckpt")
+        let isCheckpoint = CheckpointFileFormat(path: path) == .zckpt
         let writer = try StoreWriter(store: self)
         var parameters: [String: JSONValue] = [
             "source": .string(String(path.split(separator: "/").last ?? Substring(path))),

@@ -6,11 +6,12 @@ extension Store {
     public func lineage(_ ref: ModelReference) throws(StoreError) -> Lineage {
         let index = try readIndex()
         let start = try Store.resolve(ref, in: index)
+        let byDigest = Dictionary(index.versions.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         var chain: [LineageStep] = []
         var seen = Set<Digest>()
         var next: Digest? = start.digest
         while let digest = next, seen.insert(digest).inserted {
-            let version = digest == start.digest ? start : index.versions.first { $0.digest == digest }
+            let version = digest == start.digest ? start : byDigest[digest]
             guard let version else {
                 chain.append(LineageStep(digest: digest, reference: nil, operation: nil, parameters: [:], created: nil, parent: nil))
                 break

@@ -41,8 +41,12 @@ extension Store {
                 report.problems.append("\(v.reference): \(error.message)")
                 continue
             }
-            hashed[v.digest] = true
-            hashed[manifest.config.digest] = true
+            // manifest() and config() checked these two digests already.
+            for d in [v.digest, manifest.config.digest] where hashed[d] == nil {
+                hashed[d] = true
+                report.blobs += 1
+                report.bytes += DiskIO.fileSize(blobPath(d)) ?? 0
+            }
             for (record, layer) in zip(config.tensors, manifest.layers) {
                 if let problem = check(layer.digest, size: layer.size) {
                     report.problems.append("\(v.reference): tensor \(record.name): \(problem)")
@@ -91,7 +95,7 @@ extension Store {
             guard !rawOverflow else { return "chunk raw lengths overflow" }
             raw = r
             let bytes = UnsafeRawBufferPointer(rebasing: stream[Int(chunk.offset)..<Int(end)])
-            guard StoreCRC32.checksum(bytes) == chunk.crc32 else {
+            guard CRC32.checksum(bytes) == chunk.crc32 else {
                 return "chunk \(i) fails its CRC32 check"
             }
             chunks += 1

@@ -22,9 +22,12 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case format
     }
 
+    /// What class of failure this is.
     public var kind: Kind
+    /// What is wrong and what to do next.
     public var message: String
 
+    /// An error of `kind` saying `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

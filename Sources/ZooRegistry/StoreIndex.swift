@@ -38,7 +38,7 @@ struct StoreIndex: Sendable {
         for (key, value) in oci.annotations ?? [:] {
             if key.hasPrefix(AnnotationKey.lastVersionPrefix) {
                 let name = String(key.dropFirst(AnnotationKey.lastVersionPrefix.count))
-                guard let n = Int(value), n >= 0 else {
+                guard let n = Int(value), n >= 0, n <= ModelReference.maxVersion else {
                     throw StoreError(.corrupt, "\(path): annotation \(key) is '\(value)', not a version number")
                 }
                 lastVersion[name] = n
@@ -70,7 +70,7 @@ struct StoreIndex: Sendable {
                 return n
             }
             let version = try int(AnnotationKey.version)
-            guard version >= 1 else { throw fail("has version 0") }
+            guard version >= 1, version <= ModelReference.maxVersion else { throw fail("has version \(version), outside 1...\(ModelReference.maxVersion)") }
             var parent: Digest?
             if let p = a[AnnotationKey.parent] {
                 do { parent = try Digest(parsing: p) } catch { throw fail("has a bad parent digest") }

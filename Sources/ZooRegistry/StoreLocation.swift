@@ -3,16 +3,20 @@
 public struct StoreLocation: Sendable, Equatable {
     /// Which rule chose the path.
     public enum Source: String, Sendable, Equatable {
+        /// `--zoo`, `$ZOO_PATH`, `./zoo`, or the per-user default.
         case option, environment, workingDirectory, home
     }
 
+    /// The store directory.
     public var path: String
+    /// The rule that chose it.
     public var source: Source
 
     /// Whether a write may create the store when it does not exist. Explicit paths must be made
     /// with `zoo init` first, so a mistyped `--zoo` never silently starts an empty store.
     public var createsOnWrite: Bool { source == .home }
 
+    /// A location from its parts.
     public init(path: String, source: Source) {
         self.path = path
         self.source = source

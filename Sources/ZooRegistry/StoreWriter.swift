@@ -128,7 +128,11 @@ public final class StoreWriter {
         let indexLock = try FileLock(path: store.indexLockPath, exclusive: true)
         defer { indexLock.unlock() }
         var index = try store.readIndex()
-        let version = (index.lastVersion[name] ?? 0) + 1
+        let last = index.lastVersion[name] ?? 0
+        guard last < ModelReference.maxVersion else {
+            throw StoreError(.invalidArgument, "\(name) has reached version \(last), the highest there can be; use another name")
+        }
+        let version = last + 1
         let created = Store.now()
         var annotations = [
             AnnotationKey.name: name,

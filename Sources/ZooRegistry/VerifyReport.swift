@@ -23,6 +23,7 @@ public struct VerifyReport: Codable, Sendable, Equatable {
         case unreferencedBlobs = "unreferenced_blobs", temporaryFiles = "temporary_files"
     }
 
+    /// An empty report (nothing checked yet).
     public init() {
         versions = 0; blobs = 0; bytes = 0; chunks = 0; unreferencedBlobs = 0; temporaryFiles = 0; problems = []
     }

@@ -23,6 +23,7 @@ func runFormatBenchmark(arguments: [String]) -> Int32 {
         try benchmarkModel("fp32 (as stored)", tensors, repeats: repeats)
         try benchmarkModel("bf16 (cast, round to nearest even)", tensors.map { $0.castToBF16() }, repeats: repeats)
         try benchmarkOpen(path, tensors, repeats: repeats)
+        try benchmarkRoundTrip(path)
         return 0
     } catch let error as FormatError {
         FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
@@ -214,4 +215,22 @@ func printOpenRow(_ label: String, _ path: String, tensors: Int, repeats: Int = 
     let readAll = try bestTime(repeats) { _ = try Data(contentsOf: URL(fileURLWithPath: path)) }
     print(row([label, String(format: "%.1f", Double(size) / 1e6), String(format: "%.2f", openTime * 1e3),
                String(format: "%.1f", readAll * 1e3), "\(tensors)"]))
+}
+
+/// The whole `zoo convert` path on the model: safetensors -> .zckpt (planes) -> safetensors, timed,
+/// and whether the result is byte-identical to the input.
+func benchmarkRoundTrip(_ path: String) throws {
+    let folder = NSTemporaryDirectory() + "zoo-bench-roundtrip-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let zckpt = folder + "/model.zckpt", back = folder + "/model.safetensors"
+    var start = DispatchTime.now().uptimeNanoseconds
+    let there = try CheckpointConversion.convert(from: path, to: zckpt)
+    let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    start = DispatchTime.now().uptimeNanoseconds
+    _ = try CheckpointConversion.convert(from: zckpt, to: back)
+    let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let identical = FileManager.default.contentsEqual(atPath: path, andPath: back)
+    print("\nround trip with zoo convert (planes): to .zckpt \(String(format: "%.2f", encodeSeconds)) s, back \(String(format: "%.2f", decodeSeconds)) s; .zckpt is \(percent(Int(there.outputBytes), Int(there.rawBytes))) of raw; byte-identical: \(identical ? "yes" : "NO")")
+    if !identical { throw FormatError(.corruptData, "the round trip did not reproduce \(path)") }
 }

@@ -13,20 +13,22 @@ struct DuCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let du = try store.open().du()
-        if json { try Output.printJSON(du); return }
-        var table = Table(["MODEL", "LOGICAL", "RM FREES"], alignments: [.left, .right, .right])
-        for m in du.models {
-            table.add([m.reference, Output.bytes(m.logicalBytes), Output.bytes(m.exclusiveBytes)])
-            for v in du.versions where v.reference.hasPrefix(m.reference + ":") {
-                table.add(["  " + v.reference, Output.bytes(v.logicalBytes), Output.bytes(v.exclusiveBytes)])
+        try StoreText.reporting {
+            let du = try store.open().du()
+            if json { try Output.printJSON(du); return }
+            var table = Table(["MODEL", "LOGICAL", "RM FREES"], alignments: [.left, .right, .right])
+            for m in du.models {
+                table.add([m.reference, Output.bytes(m.logicalBytes), Output.bytes(m.exclusiveBytes)])
+                for v in du.versions where v.reference.hasPrefix(m.reference + ":") {
+                    table.add(["  " + v.reference, Output.bytes(v.logicalBytes), Output.bytes(v.exclusiveBytes)])
+                }
             }
+            print(table.render())
+            print("")
+            print("logical \(Output.bytes(du.logicalBytes)), on disk \(Output.bytes(du.uniqueBytes)) "
+                  + "(dedupe saves \(Output.bytes(du.logicalBytes - min(du.logicalBytes, du.uniqueBytes))))"
+                  + (du.unreferencedBytes + du.temporaryBytes > 0
+                     ? "; `zoo gc` would free \(Output.bytes(du.unreferencedBytes + du.temporaryBytes))" : ""))
         }
-        print(table.render())
-        print("")
-        print("logical \(Output.bytes(du.logicalBytes)), on disk \(Output.bytes(du.uniqueBytes)) "
-              + "(dedupe saves \(Output.bytes(du.logicalBytes - min(du.logicalBytes, du.uniqueBytes))))"
-              + (du.unreferencedBytes + du.temporaryBytes > 0
-                 ? "; `zoo gc` would free \(Output.bytes(du.unreferencedBytes + du.temporaryBytes))" : ""))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ZooFormat
 import ZooRegistry
 
 /// `zoo export REF OUT`: writes a version to a `.zckpt` or `.safetensors` file.
@@ -23,17 +24,19 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        try StoreText.reference(reference)
         if let format {
-            guard Store.ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be zckpt or safetensors") }
-        } else if Store.ExportFormat(path: output) == nil {
+            guard CheckpointFileFormat(rawValue: format) != nil else { throw ValidationError("--format must be zckpt or safetensors") }
+        } else if CheckpointFileFormat(path: output) == nil {
             throw ValidationError("cannot tell the format of '\(output)': name it .zckpt or .safetensors, or pass --format")
         }
     }
 
     func run() throws {
-        let chosen = format.flatMap(Store.ExportFormat.init(rawValue:)) ?? Store.ExportFormat(path: output) ?? .zckpt
-        let v = try store.open().export(try ModelReference(parsing: reference), to: output, format: chosen)
-        print("Exported \(v.reference) \(v.digest.short) to \(output)")
+        try StoreText.reporting {
+            let chosen = format.flatMap(CheckpointFileFormat.init(rawValue:)) ?? CheckpointFileFormat(path: output) ?? .zckpt
+            let v = try store.open().export(try ModelReference(parsing: reference), to: output, format: chosen)
+            print("Exported \(v.reference) \(v.digest.short) to \(output)")
+        }
     }
 }

@@ -15,10 +15,12 @@ struct GcCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let report = try store.open().gc(dryRun: dryRun)
-        if json { try Output.printJSON(report); return }
-        let verb = dryRun ? "Would free" : "Freed"
-        print("\(verb) \(Output.bytes(report.freedBytes)): \(report.blobs.count) unreferenced blobs "
-              + "(\(Output.bytes(report.blobBytes))), \(report.temporaryFiles) temporary files (\(Output.bytes(report.temporaryBytes)))")
+        try StoreText.reporting {
+            let report = try store.open().gc(dryRun: dryRun)
+            if json { try Output.printJSON(report); return }
+            let verb = dryRun ? "Would free" : "Freed"
+            print("\(verb) \(Output.bytes(report.freedBytes)): \(report.blobs.count) unreferenced blobs "
+                  + "(\(Output.bytes(report.blobBytes))), \(report.temporaryFiles) temporary files (\(Output.bytes(report.temporaryBytes)))")
+        }
     }
 }

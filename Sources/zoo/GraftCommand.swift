@@ -16,9 +16,11 @@ struct GraftCommand: ParsableCommand {
         inferred from its layers, or --in-features N; when both are known and differ, nothing is \
         written. New weights are drawn with --init from --seed: the same seed gives the same bytes \
         and the same version digest. By default the backbone is frozen and the head trains.
+
+        \(Output.exitCodeHelp)
         """)
 
-    @Argument(help: ArgumentHelp("The backbone version: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
+    @Argument(help: ArgumentHelp("The backbone: a version (name, name:N, name:tag, name@sha256:hex) or a .zckpt/.safetensors file.", valueName: "ref"))
     var reference: String
 
     @Option(help: ArgumentHelp("The head's layers, comma-separated.", valueName: "spec"))
@@ -50,7 +52,7 @@ struct GraftCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        if !SurgerySource.isFile(reference) { try StoreText.reference(reference) }
         do {
             _ = try LayerSpec.parse(head)
             _ = try InitScheme.parse(initScheme)
@@ -62,7 +64,7 @@ struct GraftCommand: ParsableCommand {
         if let labels, labelList(labels).contains(where: \.isEmpty) {
             throw ValidationError("--labels '\(labels)' has an empty name; give class names separated by commas")
         }
-        try target.check(required: true)
+        try target.check(required: true, reference: reference)
     }
 
     private func labelList(_ text: String) -> [String] {
@@ -70,37 +72,38 @@ struct GraftCommand: ParsableCommand {
     }
 
     func run() throws {
-        let zoo = try store.open()
-        let (version, manifest, config) = try zoo.load(try ModelReference(parsing: reference))
-        let result = try ModelSurgery.graft(
-            config.surgeryDescription, head: try LayerSpec.parse(head), inFeatures: inFeatures,
-            backboneShapes: config.tensorShapes, scheme: try InitScheme.parse(initScheme), seed: seed,
-            freeze: try FreezeSpec.parse(freeze), labels: labels.map(labelList), prefix: prefix,
-            parent: version.digest.description)
-        // A graft drops nothing: every parent tensor is carried, the head's are added.
-        let derived = DerivedModel(keptTensors: config.tensors.map(\.name), newTensors: result.newTensors,
-                                   model: result.description, metadata: config.metadata)
-        let (summary, written) = try target.write(derived, to: zoo, parent: (manifest, config),
-                                                  codec: Codec(rawValue: codec) ?? .planes, level: 6)
-        if target.json {
-            let tensors: [JSONValue] = result.newTensors.map { t in
-                .object(["name": .string(t.name), "shape": .array(t.shape.map { .number(Double($0)) }), "init": .string(t.summary)])
+        try SurgeryText.reporting {
+            let source = try SurgerySource(reference: reference, options: store)
+            let config = source.config
+            let result = try ModelSurgery.graft(
+                config.surgeryDescription, head: try LayerSpec.parse(head), inFeatures: inFeatures,
+                backboneShapes: config.tensorShapes, scheme: try InitScheme.parse(initScheme), seed: seed,
+                freeze: try FreezeSpec.parse(freeze), labels: labels.map(labelList), prefix: prefix,
+                parent: source.parentDigest)
+            // A graft drops nothing: every parent tensor is carried, the head's are added.
+            let derived = DerivedModel(keptTensors: config.tensors.map(\.name), newTensors: result.newTensors,
+                                       model: result.description, metadata: config.metadata)
+            let (summary, written) = try target.write(derived, from: source, codec: Codec(rawValue: codec) ?? .planes, level: 6)
+            if target.json {
+                let tensors: [JSONValue] = result.newTensors.map { t in
+                    .object(["name": .string(t.name), "shape": .array(t.shape.map { .number(Double($0)) }), "init": .string(t.summary)])
+                }
+                try Output.printJSON(JSONValue.object([
+                    "parent": .string(source.name), "parent_digest": .string(source.parentDigest),
+                    "layers_kept": SurgeryText.array(result.keptLayers), "layers_new": SurgeryText.array(result.newLayers),
+                    "tensors_kept": .number(Double(derived.keptTensors.count)), "tensors_new": .array(tensors),
+                    "head_input": .array(result.headInput.map { .number(Double($0)) }), "head_input_source": .string(result.headInputSource),
+                    "frozen_layers": .number(Double(result.description.frozenLayers)),
+                    "init": .string(try InitScheme.parse(initScheme).description), "seed": seed <= 1 << 53 ? .number(Double(seed)) : .string(String(seed)),
+                    "metadata_updates": SurgeryText.updates(result.metadataUpdates), "result": .object(written),
+                ]))
+                return
             }
-            try Output.printJSON(JSONValue.object([
-                "parent": .string(version.reference), "parent_digest": .string(version.digest.description),
-                "layers_kept": SurgeryText.array(result.keptLayers), "layers_new": SurgeryText.array(result.newLayers),
-                "tensors_kept": .number(Double(derived.keptTensors.count)), "tensors_new": .array(tensors),
-                "head_input": .array(result.headInput.map { .number(Double($0)) }), "head_input_source": .string(result.headInputSource),
-                "frozen_layers": .number(Double(result.description.frozenLayers)),
-                "init": .string(try InitScheme.parse(initScheme).description), "seed": .number(Double(seed)),
-                "metadata_updates": SurgeryText.updates(result.metadataUpdates), "result": .object(written),
-            ]))
-            return
+            print("Grafted \(LayerSpec.text(try LayerSpec.parse(head))) onto \(source.label)"
+                  + (config.layersAreInferred ? " (layers inferred from tensor names)" : ""))
+            for line in result.reportLines { print(line) }
+            print("tensors carried from the backbone: \(derived.keptTensors.count) (stored bytes reused)")
+            print("wrote \(summary)")
         }
-        print("Grafted \(LayerSpec.text(try LayerSpec.parse(head))) onto \(version.reference) \(version.digest.short)"
-              + (config.layersAreInferred ? " (layers inferred from tensor names)" : ""))
-        for line in result.reportLines { print(line) }
-        print("tensors carried from the backbone: \(derived.keptTensors.count) (stored bytes reused)")
-        print("wrote \(summary)")
     }
 }

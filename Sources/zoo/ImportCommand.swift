@@ -32,7 +32,7 @@ struct ImportCommand: ParsableCommand {
     func validate() throws {
         guard Codec(rawValue: codec) != nil else { throw ValidationError("--codec must be raw, deflate or planes, not '\(codec)'") }
         guard (1...9).contains(level) else { throw ValidationError("--level must be 1 to 9") }
-        let ref = try ModelReference(parsing: name)
+        let ref = try StoreText.reference(name)
         switch ref.selector {
         case .latest, .tag: break
         default: throw ValidationError("'\(name)' must be NAME or NAME:TAG (versions are numbered by the store)")
@@ -40,16 +40,18 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ref = try ModelReference(parsing: name)
-        var tag: String?
-        if case .tag(let t) = ref.selector { tag = t }
-        let zoo = try store.open(forWriting: true)
-        let result = try zoo.importFile(file, name: ref.name, tag: tag, codec: Codec(rawValue: codec) ?? .planes, level: level)
-        if json { try Output.printJSON(result); return }
-        let v = result.version
-        print("Imported \(v.reference)\(v.tags.isEmpty ? "" : " (" + v.tags.joined(separator: ", ") + ")") \(v.digest.short): "
-              + "\(Output.count(v.parameters)) parameters, \(v.tensorCount) tensors, \(Output.bytes(v.rawBytes)) raw, "
-              + "\(Output.bytes(v.storedBytes)) stored; \(Output.bytes(result.newBlobBytes)) new in the store, "
-              + "\(Output.bytes(result.reusedBlobBytes)) shared")
+        try StoreText.reporting {
+            let ref = try ModelReference(parsing: name)
+            var tag: String?
+            if case .tag(let t) = ref.selector { tag = t }
+            let zoo = try store.open(forWriting: true)
+            let result = try zoo.importFile(file, name: ref.name, tag: tag, codec: Codec(rawValue: codec) ?? .planes, level: level)
+            if json { try Output.printJSON(result); return }
+            let v = result.version
+            print("Imported \(v.reference)\(v.tags.isEmpty ? "" : " (" + v.tags.joined(separator: ", ") + ")") \(v.digest.short): "
+                  + "\(Output.count(v.parameters)) parameters, \(v.tensorCount) tensors, \(Output.bytes(v.rawBytes)) raw, "
+                  + "\(Output.bytes(v.storedBytes)) stored; \(Output.bytes(result.newBlobBytes)) new in the store, "
+                  + "\(Output.bytes(result.reusedBlobBytes)) shared")
+        }
     }
 }

@@ -14,9 +14,11 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let target = path ?? store.location.path
-        let existed = Store.isStore(at: target)
-        let created = try Store.create(at: target)
-        print(existed ? "\(created.root) is a zoo store already" : "Created an empty zoo store at \(created.root)")
+        try StoreText.reporting {
+            let target = path ?? store.location.path
+            let existed = Store.isStore(at: target)
+            let created = try Store.create(at: target)
+            print(existed ? "\(created.root) is a zoo store already" : "Created an empty zoo store at \(created.root)")
+        }
     }
 }

@@ -15,20 +15,22 @@ struct LineageCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func validate() throws { _ = try ModelReference(parsing: reference) }
+    func validate() throws { try StoreText.reference(reference) }
 
     func run() throws {
-        let lineage = try store.open().lineage(try ModelReference(parsing: reference))
-        if json { try Output.printJSON(lineage); return }
-        for (i, step) in lineage.chain.enumerated() {
-            let indent = String(repeating: "  ", count: i) + (i == 0 ? "" : "<- ")
-            let who = step.reference ?? "\(step.digest.short) (no longer in the store)"
-            var line = "\(indent)\(who)"
-            if let op = step.operation { line += "  \(op)" }
-            if !step.parameters.isEmpty { line += " " + StoreInspection.parameters(step.parameters) }
-            if let created = step.created { line += "  \(StoreText.time(created))" }
-            print(line)
+        try StoreText.reporting {
+            let lineage = try store.open().lineage(try ModelReference(parsing: reference))
+            if json { try Output.printJSON(lineage); return }
+            for (i, step) in lineage.chain.enumerated() {
+                let indent = String(repeating: "  ", count: i) + (i == 0 ? "" : "<- ")
+                let who = step.reference ?? "\(step.digest.short) (no longer in the store)"
+                var line = "\(indent)\(who)"
+                if let op = step.operation { line += "  \(op)" }
+                if !step.parameters.isEmpty { line += " " + StoreInspection.parameters(step.parameters) }
+                if let created = step.created { line += "  \(StoreText.time(created))" }
+                print(line)
+            }
+            print(lineage.children.isEmpty ? "children: none" : "children: " + lineage.children.joined(separator: ", "))
         }
-        print(lineage.children.isEmpty ? "children: none" : "children: " + lineage.children.joined(separator: ", "))
     }
 }

@@ -15,20 +15,23 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        var versions = try store.open().list()
-        if let name { versions = versions.filter { $0.name == name } }
-        if json { try Output.printJSON(versions); return }
-        if versions.isEmpty {
-            print(name == nil ? "The store is empty; add a model with `zoo import FILE NAME`." : "No versions of \(name ?? "").")
-            return
+        try StoreText.reporting {
+            let all = try store.open().list()
+            let versions = name.map { n in all.filter { $0.name == n } } ?? all
+            if json { try Output.printJSON(versions); return }
+            if versions.isEmpty {
+                print(name == nil ? "The store is empty; add a model with `zoo import FILE NAME`." : "No versions of \(name ?? "").")
+                return
+            }
+            var table = Table(["NAME", "VERSION", "TAGS", "PARAMS", "SIZE", "STORED", "DIGEST", "CREATED", "PARENT"],
+                              alignments: [.left, .right, .left, .right, .right, .right, .left, .left, .left])
+            let references = StoreText.references(of: all)
+            for v in versions {
+                table.add([v.name, String(v.version), v.tags.joined(separator: ","), Output.count(v.parameters),
+                           Output.bytes(v.rawBytes), Output.bytes(v.storedBytes), v.digest.short,
+                           StoreText.time(v.created), StoreText.parent(v.parent, references: references)])
+            }
+            print(table.render())
         }
-        var table = Table(["NAME", "VERSION", "TAGS", "PARAMS", "SIZE", "STORED", "DIGEST", "CREATED", "PARENT"],
-                          alignments: [.left, .right, .left, .right, .right, .right, .left, .left, .left])
-        for v in versions {
-            table.add([v.name, String(v.version), v.tags.joined(separator: ","), Output.count(v.parameters),
-                       Output.bytes(v.rawBytes), Output.bytes(v.storedBytes), v.digest.short,
-                       StoreText.time(v.created), StoreText.parent(v.parent, among: versions)])
-        }
-        print(table.render())
     }
 }

@@ -19,13 +19,15 @@ struct RmCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func validate() throws { _ = try ModelReference(parsing: reference) }
+    func validate() throws { try StoreText.reference(reference) }
 
     func run() throws {
-        let report = try store.open().remove(try ModelReference(parsing: reference), allVersions: all)
-        if json { try Output.printJSON(report); return }
-        for v in report.versions { print("Removed version \(v)") }
-        for t in report.tags { print("Removed tag \(t)") }
-        if !report.versions.isEmpty { print("Run `zoo gc` to free blobs no other version uses.") }
+        try StoreText.reporting {
+            let report = try store.open().remove(try ModelReference(parsing: reference), allVersions: all)
+            if json { try Output.printJSON(report); return }
+            for v in report.versions { print("Removed version \(v)") }
+            for t in report.tags { print("Removed tag \(t)") }
+            if !report.versions.isEmpty { print("Run `zoo gc` to free blobs no other version uses.") }
+        }
     }
 }

@@ -15,9 +15,11 @@ struct SliceCommand: ParsableCommand {
         sliced by the layers inferred from their tensor names (stem, numbered blocks, head). Metadata \
         that depends on depth (a carried config.json's num_hidden_layers, the labels of a dropped \
         head) is updated, or a warning says it could not be. The lineage records the parent and --keep/--until.
+
+        \(Output.exitCodeHelp)
         """)
 
-    @Argument(help: ArgumentHelp("The version: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
+    @Argument(help: ArgumentHelp("The version (name, name:N, name:tag, name@sha256:hex) or a .zckpt/.safetensors file.", valueName: "ref"))
     var reference: String
 
     // `.unconditional`: `--keep -2` is a value, not an unknown flag.
@@ -35,57 +37,66 @@ struct SliceCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
+        if !SurgerySource.isFile(reference) { try StoreText.reference(reference) }
         switch (keep, until) {
         case (nil, nil): throw ValidationError("say what to keep: --keep N (the first N layers) or --until LAYER")
         case (_?, _?): throw ValidationError("give either --keep N or --until LAYER, not both")
         default: break
         }
         if keep == 0 { throw ValidationError("--keep 0 would keep nothing; give 1 or more, or a negative number to drop layers from the end") }
-        try target.check(required: !dryRun)
+        try target.check(required: !dryRun, reference: reference)
     }
 
     func run() throws {
-        let zoo = try store.open()
-        let (version, manifest, config) = try zoo.load(try ModelReference(parsing: reference))
-        let model = config.surgeryDescription
-        let parent = version.digest.description
-        let result: SliceResult
-        if let keep {
-            result = try ModelSurgery.slice(model, keep: keep, parent: parent)
-        } else {
-            result = try ModelSurgery.slice(model, until: until ?? "", parent: parent)
-        }
-        let records = Dictionary(config.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let keptBytes = result.keptTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
-        let droppedBytes = result.droppedTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
+        try SurgeryText.reporting {
+            let source = try SurgerySource(reference: reference, options: store)
+            let config = source.config
+            let model = config.surgeryDescription
+            let parent = source.parentDigest
+            let result: SliceResult
+            if let keep {
+                result = try ModelSurgery.slice(model, keep: keep, parent: parent)
+            } else {
+                result = try ModelSurgery.slice(model, until: until ?? "", parent: parent)
+            }
+            // Tensors no layer lists are not carried; say so rather than lose them silently.
+            let listed = Set(result.keptTensors).union(result.droppedTensors)
+            let unlisted = config.tensors.map(\.name).filter { !listed.contains($0) }
+            var warnings = result.warnings
+            if !unlisted.isEmpty {
+                warnings.append("\(unlisted.count) \(unlisted.count == 1 ? "tensor belongs" : "tensors belong") to no layer of the description and \(unlisted.count == 1 ? "is" : "are") not carried: \(SurgeryText.names(unlisted, limit: 4))")
+            }
+            let records = Dictionary(config.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let keptBytes = result.keptTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
+            let droppedBytes = result.droppedTensors.reduce(UInt64(0)) { $0 + (records[$1]?.storedBytes ?? 0) }
 
-        var report: [String: JSONValue] = [
-            "parent": .string(version.reference), "parent_digest": .string(parent),
-            "inferred_layers": .bool(config.layersAreInferred),
-            "kept_layers": SurgeryText.array(result.keptLayers), "dropped_layers": SurgeryText.array(result.droppedLayers),
-            "kept_tensors": SurgeryText.array(result.keptTensors), "dropped_tensors": SurgeryText.array(result.droppedTensors),
-            "kept_stored_bytes": .number(Double(keptBytes)), "dropped_stored_bytes": .number(Double(droppedBytes)),
-            "metadata_updates": SurgeryText.updates(result.metadataUpdates), "warnings": SurgeryText.array(result.warnings),
-            "dry_run": .bool(dryRun),
-        ]
-        var written: String?
-        if !dryRun {
-            let derived = DerivedModel(keptTensors: result.keptTensors, model: result.description, metadata: config.metadata)
-            let (summary, json) = try target.write(derived, to: zoo, parent: (manifest, config), codec: .planes, level: 6)
-            written = summary
-            report["result"] = .object(json)
-        }
-        if target.json { try Output.printJSON(JSONValue.object(report)); return }
+            var report: [String: JSONValue] = [
+                "parent": .string(source.name), "parent_digest": .string(parent),
+                "inferred_layers": .bool(config.layersAreInferred),
+                "kept_layers": SurgeryText.array(result.keptLayers), "dropped_layers": SurgeryText.array(result.droppedLayers),
+                "kept_tensors": SurgeryText.array(result.keptTensors), "dropped_tensors": SurgeryText.array(result.droppedTensors),
+                "kept_stored_bytes": .number(Double(keptBytes)), "dropped_stored_bytes": .number(Double(droppedBytes)),
+                "metadata_updates": SurgeryText.updates(result.metadataUpdates), "warnings": SurgeryText.array(warnings),
+                "dry_run": .bool(dryRun),
+            ]
+            var written: String?
+            if !dryRun {
+                let derived = DerivedModel(keptTensors: result.keptTensors, model: result.description, metadata: config.metadata)
+                let (summary, json) = try target.write(derived, from: source, codec: .planes, level: 6)
+                written = summary
+                report["result"] = .object(json)
+            }
+            if target.json { try Output.printJSON(JSONValue.object(report)); return }
 
-        let source = config.layersAreInferred ? " (layers inferred from tensor names)" : ""
-        print("\(dryRun ? "Would slice" : "Sliced") \(version.reference) \(version.digest.short)\(source)")
-        print("layers kept (\(result.keptLayers.count)): \(SurgeryText.names(result.keptLayers))")
-        print("layers dropped (\(result.droppedLayers.count)): \(SurgeryText.names(result.droppedLayers))")
-        print("tensors kept (\(result.keptTensors.count), \(Output.bytes(keptBytes)) stored): \(SurgeryText.names(result.keptTensors, limit: 6))")
-        print("tensors dropped (\(result.droppedTensors.count), \(Output.bytes(droppedBytes)) stored): \(SurgeryText.names(result.droppedTensors, limit: 6))")
-        for u in result.metadataUpdates { print("metadata: \(u)") }
-        for w in result.warnings { Output.warn("warning: \(w)") }
-        if let written { print("wrote \(written)") } else { print("dry run: nothing written") }
+            let inferred = config.layersAreInferred ? " (layers inferred from tensor names)" : ""
+            print("\(dryRun ? "Would slice" : "Sliced") \(source.label)\(inferred)")
+            print("layers kept (\(result.keptLayers.count)): \(SurgeryText.names(result.keptLayers))")
+            print("layers dropped (\(result.droppedLayers.count)): \(SurgeryText.names(result.droppedLayers))")
+            print("tensors kept (\(result.keptTensors.count), \(Output.bytes(keptBytes)) stored): \(SurgeryText.names(result.keptTensors, limit: 6))")
+            print("tensors dropped (\(result.droppedTensors.count), \(Output.bytes(droppedBytes)) stored): \(SurgeryText.names(result.droppedTensors, limit: 6))")
+            for u in result.metadataUpdates { print("metadata: \(u)") }
+            for w in warnings { Output.warn("warning: \(w)") }
+            if let written { print("wrote \(written)") } else { print("dry run: nothing written") }
+        }
     }
 }

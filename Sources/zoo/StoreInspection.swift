@@ -26,6 +26,10 @@ enum StoreInspection {
 
     /// Prints the version `reference` names in `store`.
     static func run(reference: String, store options: StoreOptions, tensors: Bool, json: Bool) throws {
+        try StoreText.reporting { try inspect(reference: reference, store: options, tensors: tensors, json: json) }
+    }
+
+    private static func inspect(reference: String, store options: StoreOptions, tensors: Bool, json: Bool) throws {
         let store = try options.open()
         let (version, _, config) = try store.load(try ModelReference(parsing: reference))
         let children = try store.list().filter { $0.parent == version.digest }.map(\.reference)

@@ -23,8 +23,23 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Small formatting helpers for store tables.
+/// Small helpers for the store commands: reference checks, failures, table text.
 enum StoreText {
+    /// Parses a reference in `validate()`: a malformed one is a usage error (exit status 64).
+    @discardableResult
+    static func reference(_ text: String) throws -> ModelReference {
+        do { return try ModelReference(parsing: text) } catch { throw ValidationError(error.message) }
+    }
+
+    /// Runs a command's body, turning a `StoreError` into `error: <message>` on stderr and exit
+    /// status 1, as the file commands do.
+    static func reporting(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as StoreError {
+            Output.warn("error: \(error.message)")
+            throw ExitCode(Output.dataErrorCode)
+        }
+    }
+
     /// `2026-11-29T01:02:03Z` -> `2026-11-29 01:02`.
     static func time(_ iso: String) -> String {
         guard iso.count >= 16 else { return iso }
@@ -33,7 +48,17 @@ enum StoreText {
 
     /// A parent as people read it: `name:N` when the store still has it, else a short digest.
     static func parent(_ digest: Digest?, among versions: [ModelVersion]) -> String {
+        parent(digest, references: references(of: versions))
+    }
+
+    /// Manifest digest -> `name:N`, to name many parents without a search each.
+    static func references(of versions: [ModelVersion]) -> [Digest: String] {
+        Dictionary(versions.map { ($0.digest, $0.reference) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A parent named through a prepared `references` map.
+    static func parent(_ digest: Digest?, references: [Digest: String]) -> String {
         guard let digest else { return "-" }
-        return versions.first { $0.digest == digest }?.reference ?? digest.short
+        return references[digest] ?? digest.short
     }
 }

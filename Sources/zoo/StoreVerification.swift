@@ -7,6 +7,10 @@ import ZooRegistry
 enum StoreVerification {
     /// Verifies and prints the result; throws `ExitCode.failure` when anything is wrong.
     static func run(reference: String?, store options: StoreOptions, json: Bool) throws {
+        try StoreText.reporting { try verify(reference: reference, store: options, json: json) }
+    }
+
+    private static func verify(reference: String?, store options: StoreOptions, json: Bool) throws {
         let store = try options.open()
         let report = try store.verify(try reference.map { (r: String) throws -> ModelReference in try ModelReference(parsing: r) })
         if json {

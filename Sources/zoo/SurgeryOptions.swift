@@ -18,19 +18,23 @@ struct SurgeryOptions: ParsableArguments {
     var json = false
 
     /// Checks that exactly one destination is given (none when `required` is false) and that it is usable.
-    func check(required: Bool) throws {
+    /// `reference` is the command's REF, to refuse `--as` for a file.
+    func check(required: Bool, reference: String? = nil) throws {
         if saveAs != nil && output != nil { throw ValidationError("give either --as NAME[:TAG] or -o FILE, not both") }
         if required && saveAs == nil && output == nil {
             throw ValidationError("say where the result goes: --as NAME[:TAG] (a new version in the store) or -o FILE (.zckpt or .safetensors)")
         }
         if let saveAs {
-            let ref = try ModelReference(parsing: saveAs)
+            let ref = try StoreText.reference(saveAs)
             switch ref.selector {
             case .latest, .tag: break
             default: throw ValidationError("--as '\(saveAs)' must be NAME or NAME:TAG (versions are numbered by the store)")
             }
         }
-        if let output, Store.ExportFormat(path: output) == nil {
+        if saveAs != nil, let reference, SurgerySource.isFile(reference) {
+            throw ValidationError("--as stores the result next to its parent, but \(reference) is a file: import it first (`zoo import \(reference) NAME`), or write a file with -o")
+        }
+        if let output, CheckpointFileFormat(path: output) == nil {
             throw ValidationError("cannot tell the format of '\(output)': name it .zckpt or .safetensors")
         }
     }
@@ -43,8 +47,10 @@ struct SurgeryOptions: ParsableArguments {
     }
 
     /// Commits `derived` to the store or writes it to the file; returns a JSON summary of where it went.
-    func write(_ derived: DerivedModel, to zoo: Store, parent: (manifest: OCIManifest, config: ModelConfig),
+    func write(_ derived: DerivedModel, from source: SurgerySource,
                codec: Codec, level: Int) throws -> (summary: String, json: [String: JSONValue]) {
+        let zoo = source.store
+        let parent = (manifest: source.manifest, config: source.config)
         if let target = storeTarget {
             let r = try zoo.commitDerived(derived, parent: parent.manifest, config: parent.config,
                                           name: target.name, tag: target.tag, codec: codec, level: level)
@@ -58,7 +64,7 @@ struct SurgeryOptions: ParsableArguments {
                 "tensors": .number(Double(v.tensorCount)), "parameters": .number(Double(v.parameters)),
             ])
         }
-        guard let output, let format = Store.ExportFormat(path: output) else {
+        guard let output, let format = CheckpointFileFormat(path: output) else {
             throw ValidationError("say where the result goes: --as NAME[:TAG] or -o FILE")
         }
         try zoo.writeDerived(derived, parent: parent.manifest, config: parent.config, to: output, format: format,
@@ -71,6 +77,21 @@ struct SurgeryOptions: ParsableArguments {
 
 /// Text helpers for the surgery reports.
 enum SurgeryText {
+    /// Runs a command's body, turning a store, model or format error into `error: <message>` on
+    /// stderr and exit status 1, as the store and file commands do.
+    static func reporting(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as StoreError {
+            Output.warn("error: \(error.message)")
+            throw ExitCode(Output.dataErrorCode)
+        } catch let error as ModelError {
+            Output.warn("error: \(error.message)")
+            throw ExitCode(Output.dataErrorCode)
+        } catch let error as FormatError {
+            Output.warn("error: \(error.message)")
+            throw ExitCode(Output.dataErrorCode)
+        }
+    }
+
     /// `a, b, c` or `a, b, ..., y, z (26)` for long lists.
     static func names(_ list: [String], limit: Int = 8) -> String {
         if list.isEmpty { return "(none)" }

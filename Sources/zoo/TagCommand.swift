@@ -15,14 +15,16 @@ struct TagCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try ModelReference(parsing: reference)
-        guard case .tag = try ModelReference(parsing: target).selector else {
+        try StoreText.reference(reference)
+        guard case .tag = try StoreText.reference(target).selector else {
             throw ValidationError("'\(target)' must be NAME:TAG, where TAG is not a number or 'latest'")
         }
     }
 
     func run() throws {
-        let v = try store.open().tag(try ModelReference(parsing: reference), as: try ModelReference(parsing: target))
-        print("\(target) -> \(v.reference) \(v.digest.short)")
+        try StoreText.reporting {
+            let v = try store.open().tag(try ModelReference(parsing: reference), as: try ModelReference(parsing: target))
+            print("\(target) -> \(v.reference) \(v.digest.short)")
+        }
     }
 }

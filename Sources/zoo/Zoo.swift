@@ -14,6 +14,9 @@ struct Zoo: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
             // Store commands (issue 3).
             InitCommand.self,
             ImportCommand.self,
@@ -24,10 +27,6 @@ struct Zoo: ParsableCommand {
             GcCommand.self,
             DuCommand.self,
             LineageCommand.self,
-            // File commands (issue 2).
-            InspectCommand.self,
-            ConvertCommand.self,
-            VerifyCommand.self,
             // Surgery commands (issue 4).
             SliceCommand.self,
             GraftCommand.self,

@@ -118,6 +118,25 @@ final class Scratch {
         #expect(scratch.read("c.safetensors") == officialFile)
     }
 
+    @Test func zckptToZckptCopiesStreamsOrReencodes() throws {
+        let scratch = Scratch()
+        let input = scratch.write("a.safetensors", officialFile)
+        #expect(try ZooRunner.run("convert", input, scratch.path + "/b.zckpt").status == 0)
+        // Same codec, no level: the encoded streams are carried, so the file comes out the same.
+        let copy = try ZooRunner.run("convert", scratch.path + "/b.zckpt", scratch.path + "/c.zckpt")
+        #expect(copy.status == 0, "\(copy.stderr)")
+        #expect(scratch.read("c.zckpt") == scratch.read("b.zckpt"))
+        // Another codec: re-encoded, same values.
+        let raw = try ZooRunner.run("convert", scratch.path + "/b.zckpt", scratch.path + "/d.zckpt", "--codec", "raw")
+        #expect(raw.status == 0, "\(raw.stderr)")
+        let inspect = try ZooRunner.run("inspect", scratch.path + "/d.zckpt", "--json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        #expect((json["tensors"] as? [[String: Any]])?.allSatisfy { $0["codec"] as? String == "raw" } == true)
+        #expect(json["stored_bytes"] as? Int == 137)
+        #expect(try ZooRunner.run("convert", scratch.path + "/d.zckpt", scratch.path + "/e.safetensors").status == 0)
+        #expect(scratch.read("e.safetensors") == officialFile)
+    }
+
     @Test func badLevelAndCodecForSafetensorsAreUsageErrors() throws {
         let scratch = Scratch()
         let input = scratch.write("a.safetensors", officialFile)

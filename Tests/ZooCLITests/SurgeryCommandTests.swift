@@ -183,6 +183,53 @@ import ZooRegistry
         }
     }
 
+    @Test func sliceWarnsAboutTensorsNoLayerLists() throws {
+        let f = try SurgeryFixture()
+        let path = f.scratch.path + "/extra.zckpt"
+        let writer = try CheckpointWriter(path: path)
+        writer.model = try JSONDecoder().decode(JSONValue.self, from: try f.mlp.description.jsonData())
+        for t in f.mlp.tensors + [InitializedTensor(name: "stray.buffer", shape: [2], values: [1, 2], summary: "")] {
+            try t.littleEndianBytes.withUnsafeBytes { raw in
+                _ = try writer.addTensor(name: t.name, dtype: .f32, shape: t.shape, raw: raw, codec: .raw)
+            }
+        }
+        try writer.finish()
+        #expect(try ZooRunner.run("import", path, "extra", "--zoo", f.zoo).status == 0)
+        let r = try ZooRunner.run("slice", "extra", "--keep", "2", "--dry-run", "--zoo", f.zoo)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: 1 tensor belongs to no layer of the description and is not carried: stray.buffer"))
+    }
+
+    @Test func filesAreSourcesToo() throws {
+        let f = try SurgeryFixture()
+        let bert = f.scratch.path + "/bert.safetensors"
+        try f.writeBert(to: bert)
+        let sliced = f.scratch.path + "/bert2.safetensors"
+        var r = try ZooRunner.run("slice", bert, "--keep", "2", "-o", sliced, "--zoo", f.zoo)
+        #expect(r.status == 0, "\(r.stderr)")
+        let file = try SafetensorsFile(path: sliced)
+        let expected = f.bert.filter { $0.name.hasPrefix("embeddings.") || $0.name.hasPrefix("encoder.layer.0.") }
+        #expect(file.tensors.map(\.name) == expected.map(\.name))
+        for t in expected {
+            let entry = try #require(file.entry(named: t.name))
+            #expect(Array(file.bytes(of: entry)) == SurgeryFixture.bytes(t.values))
+        }
+        // Grafting onto a file writes a file whose lineage names the source file's SHA-256.
+        let grafted = f.scratch.path + "/g.zckpt"
+        r = try ZooRunner.run("graft", sliced, "--head", "dense:2", "--seed", "1", "-o", grafted, "--zoo", f.zoo)
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try CheckpointReader(path: grafted)
+        #expect(reader.index.tensors.map(\.name) == expected.map(\.name) + ["head.0.weight", "head.0.bias"])
+        let digest = Digest(of: Array(try #require(FileManager.default.contents(atPath: sliced))))
+        let lineage = reader.index.model?.objectValue?["lineage"]?.objectValue
+        #expect(lineage?["parent"] == .string(digest.description))
+        #expect(lineage?["operation"] == .string("graft"))
+        // --as needs a store parent: refused, and the store is unchanged.
+        try expectRefusal(f, "import it first") {
+            try ZooRunner.run("slice", bert, "--keep", "2", "--as", "x", "--zoo", f.zoo)
+        }
+    }
+
     /// Runs a command that must fail: non-zero status, `message` in stderr, store and `-o` file untouched.
     func expectRefusal(_ f: SurgeryFixture, _ message: String, _ run: () throws -> ZooRunner.Result,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {

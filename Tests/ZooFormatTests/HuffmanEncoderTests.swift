@@ -29,7 +29,7 @@ import Testing
             (0..<70_000).map { UInt8($0 % 2) },                                 // two symbols, two blocks
             (0..<100_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) },  // all 256, uniform
             (0..<90_000).map { _ in UInt8(min(255, Int(rng.next() % 64) * Int(rng.next() % 5))) }, // skewed
-            (0..<(1 << 15)).map { UInt8($0 & 255) },                           // exactly one block
+            (0..<HuffmanEncoder.blockSize).map { UInt8($0 & 255) },            // exactly one block
         ]
         for input in cases {
             _ = try Self.roundTrip(input)
@@ -39,12 +39,13 @@ import Testing
     @Test func limitsCodeLengthsTo15Bits() throws {
         // Fibonacci-like counts force a plain Huffman code deeper than 15 bits.
         var input: [UInt8] = []
+        var counts: [Int] = []
         var a = 1, b = 1
         for symbol in 0..<25 {
             input += [UInt8](repeating: UInt8(symbol), count: a)
+            counts.append(a)
             (a, b) = (b, a + b)
         }
-        let counts = (0..<25).map { i in input.filter { $0 == UInt8(i) }.count }
         let plain = HuffmanEncoder.BlockPlan.codeLengths(counts, limit: 64)
         let limited = HuffmanEncoder.BlockPlan.codeLengths(counts, limit: 15)
         #expect((plain.max() ?? 0) > 15)
@@ -78,5 +79,18 @@ import Testing
         var out = [UInt8](repeating: 0, count: input.count)
         let length = input.withUnsafeBytes { src in out.withUnsafeMutableBytes { HuffmanEncoder.encode(src, into: $0) } }
         #expect(length == nil)
+    }
+
+    @Test func precountedBlocksGiveTheSameStream() {
+        var rng = SeededGenerator(seed: 21)
+        let input = (0..<150_000).map { _ in UInt8(truncatingIfNeeded: rng.next() % 37) }
+        let stats = input.withUnsafeBytes { PlaneStatistics($0) }
+        #expect(stats.blockCounts.count == (input.count + HuffmanEncoder.blockSize - 1) / HuffmanEncoder.blockSize)
+        #expect(stats.blockCounts.flatMap { $0 }.reduce(0, +) == input.count)
+        var a = [UInt8](repeating: 0, count: input.count), b = a
+        let plain = input.withUnsafeBytes { src in a.withUnsafeMutableBytes { HuffmanEncoder.encode(src, into: $0) } }
+        let counted = input.withUnsafeBytes { src in b.withUnsafeMutableBytes { HuffmanEncoder.encode(src, blockCounts: stats.blockCounts, into: $0) } }
+        #expect(plain != nil && plain == counted)
+        #expect(a == b)
     }
 }

@@ -49,7 +49,7 @@ import Testing
         #expect(try Self.readAll(good, at: dir + "/copy.zckpt") == tensors)
         var rng = SeededGenerator(seed: 2024)
         var caught = 0
-        for _ in 0..<300 {
+        for _ in 0..<150 {
             let position = Int(rng.next() % UInt64(good.count))
             var bytes = good
             bytes[position] ^= UInt8(1) << (rng.next() % 8)
@@ -63,7 +63,7 @@ import Testing
                 caught += 1
             }
         }
-        #expect(caught > 200)
+        #expect(caught > 100)
     }
 
     @Test func truncationsAlwaysThrow() throws {
@@ -92,7 +92,7 @@ import Testing
         let digits = json.indices.filter { (0x30...0x39).contains(json[$0]) }
         var rng = SeededGenerator(seed: 99)
         var rejected = 0
-        for _ in 0..<300 {
+        for _ in 0..<150 {
             var index = json
             for _ in 0..<(1 + Int(rng.next() % 3)) {
                 let at = digits[Int(rng.next() % UInt64(digits.count))]
@@ -109,6 +109,6 @@ import Testing
                 rejected += 1
             }
         }
-        #expect(rejected > 150)
+        #expect(rejected > 75)
     }
 }

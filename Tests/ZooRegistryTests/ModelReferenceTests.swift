@@ -35,22 +35,6 @@ func badReferencesAreRefused(_ text: String) {
     #expect(Digest(of: Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 }
 
-@Test func crc32MatchesTheStandardCheckValue() {
-    // The CRC-32 check value of "123456789" (zlib's polynomial) is 0xCBF43926.
-    let value = Array("123456789".utf8).withUnsafeBytes { StoreCRC32.checksum($0) }
-    #expect(value == 0xCBF4_3926)
-    let long = [UInt8](repeating: 0x61, count: 1000)  // exercises the eight-byte path
-    let bytewise = long.withUnsafeBytes { buf -> UInt32 in
-        var crc: UInt32 = 0xFFFF_FFFF
-        for b in buf {
-            crc ^= UInt32(b)
-            for _ in 0..<8 { crc = (crc & 1) != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
-    #expect(long.withUnsafeBytes { StoreCRC32.checksum($0) } == bytewise)
-}
-
 @Test func editDistanceFindsCloseNames() {
     #expect(EditDistance.between("kitten", "sitting") == 3)
     #expect(EditDistance.closest(to: "bret", among: ["bert", "resnet", "gpt2"]) == ["bert"])

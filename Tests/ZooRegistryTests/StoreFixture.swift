@@ -22,7 +22,7 @@ final class StoreFixture {
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + chunkSize)
-            let crc = bytes[offset..<end].withUnsafeBytes { StoreCRC32.checksum($0) }
+            let crc = bytes[offset..<end].withUnsafeBytes { CRC32.checksum($0) }
             chunks.append(ChunkRecord(offset: UInt64(offset), storedLength: UInt64(end - offset),
                                       rawLength: UInt64(end - offset), crc32: crc))
             offset = end

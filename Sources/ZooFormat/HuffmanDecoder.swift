@@ -1,0 +1,244 @@
+/// A fast decoder for the deflate streams the `huffman` plane method produces: dynamic blocks whose
+/// literal/length code has only literals (formats/zckpt-v1.md, §5.3 "planes").
+///
+/// One table lookup yields up to four literals (an exponent plane averages under three bits per
+/// byte), several times zlib's one-symbol-per-step speed. Anything else — stored or fixed blocks,
+/// length codes, invalid or incomplete codes, a wrong length, trailing bytes — makes it return
+/// false without judging; the caller then inflates with zlib, which decodes or reports the error.
+enum HuffmanDecoder {
+    /// Bits indexed by the multi-literal table.
+    static let tableBits = 11
+
+    /// Decodes `input` into exactly `output.count` bytes; false when the stream is not one this
+    /// decoder takes (see the type's comment).
+    static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
+              let dst = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        var reader = BitReader(src, count: input.count)
+        let n = output.count
+        var out = 0
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << tableBits)
+        defer { table.deallocate() }
+        while true {
+            guard let final = reader.take(1), reader.take(2) == 2,
+                  let hlit = reader.take(5), let hdist = reader.take(5), let hclen = reader.take(4) else { return false }
+            guard hlit == 0 else { return false } // length codes would follow literals: not literal-only
+            guard let code = Canonical(lengthsFrom: &reader, literals: 257 + Int(hlit), distances: 1 + Int(hdist),
+                                       codeLengthCount: 4 + Int(hclen)) else { return false }
+            code.fill(table)
+            // Fast loop: refill, look up up to four literals, store them, advance.
+            while true {
+                reader.refill()
+                let entry = table[Int(reader.peek(tableBits))]
+                let count = Int((entry >> 32) & 7)
+                if count > 0 {
+                    guard out + count <= n else { return false }
+                    if out + 4 <= n {
+                        UnsafeMutableRawPointer(dst + out).storeBytes(of: UInt32(truncatingIfNeeded: entry).littleEndian, as: UInt32.self)
+                    } else {
+                        for k in 0..<count { dst[out + k] = UInt8(truncatingIfNeeded: entry >> (8 * k)) }
+                    }
+                    out += count
+                    reader.drop(Int((entry >> 40) & 63))
+                } else {
+                    guard let symbol = code.decodeSlowly(&reader) else { return false }
+                    if symbol == 256 { break }
+                    guard out < n else { return false }
+                    dst[out] = UInt8(symbol)
+                    out += 1
+                }
+                if reader.overrun { return false }
+            }
+            if final == 1 { break }
+        }
+        return out == n && reader.endsExactly
+    }
+
+    /// One block's literal code in canonical form (RFC 1951 §3.2.2), decoded bit by bit in the
+    /// slow path and expanded into the multi-literal table for the fast one.
+    struct Canonical {
+        var lengths: [UInt8]
+        /// Codes per length, and symbols ordered by (length, symbol), as in zlib's puff.c.
+        var counts = [Int](repeating: 0, count: 16)
+        var symbols: [Int] = []
+
+        init?(lengths: [UInt8], requireComplete: Bool) {
+            self.lengths = lengths
+            for l in lengths { counts[Int(l)] += 1 }
+            var left = 1
+            for bits in 1..<16 {
+                left <<= 1
+                left -= counts[bits]
+                if left < 0 { return nil } // over-subscribed
+            }
+            if left > 0 && requireComplete { return nil }
+            var offsets = [Int](repeating: 0, count: 16)
+            for bits in 1..<15 { offsets[bits + 1] = offsets[bits] + counts[bits] }
+            symbols = [Int](repeating: 0, count: lengths.count)
+            for (symbol, l) in lengths.enumerated() where l > 0 {
+                symbols[offsets[Int(l)]] = symbol
+                offsets[Int(l)] += 1
+            }
+            counts[0] = 0
+        }
+
+        /// Reads the code-length code and the literal and distance code lengths of a dynamic block;
+        /// nil unless they are valid and the literal code is complete with an end-of-block code.
+        init?(lengthsFrom reader: inout BitReader, literals: Int, distances: Int, codeLengthCount: Int) {
+            let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+            var codeLengthLengths = [UInt8](repeating: 0, count: 19)
+            for i in 0..<codeLengthCount {
+                guard let l = reader.take(3) else { return nil }
+                codeLengthLengths[order[i]] = UInt8(l)
+            }
+            guard let lengthCode = Canonical(lengths: codeLengthLengths, requireComplete: true) else { return nil }
+            var all: [UInt8] = []
+            all.reserveCapacity(literals + distances)
+            while all.count < literals + distances {
+                guard let symbol = lengthCode.decodeSlowly(&reader) else { return nil }
+                switch symbol {
+                case 0..<16:
+                    all.append(UInt8(symbol))
+                case 16:
+                    guard let previous = all.last, let extra = reader.take(2) else { return nil }
+                    all += [UInt8](repeating: previous, count: 3 + Int(extra))
+                case 17:
+                    guard let extra = reader.take(3) else { return nil }
+                    all += [UInt8](repeating: 0, count: 3 + Int(extra))
+                default:
+                    guard let extra = reader.take(7) else { return nil }
+                    all += [UInt8](repeating: 0, count: 11 + Int(extra))
+                }
+            }
+            guard all.count == literals + distances, all[256] > 0 else { return nil }
+            // The distance code must be one zlib accepts even though no distance is used.
+            let distanceLengths = Array(all[literals...])
+            let used = distanceLengths.filter { $0 > 0 }
+            if !(used.isEmpty || (used.count == 1 && used[0] == 1)) {
+                guard Canonical(lengths: distanceLengths, requireComplete: true) != nil else { return nil }
+            }
+            self.init(lengths: Array(all[..<literals]), requireComplete: true)
+        }
+
+        /// Decodes one symbol bit by bit (any length up to 15); nil on an unused code or no input.
+        func decodeSlowly(_ reader: inout BitReader) -> Int? {
+            var code = 0, first = 0, index = 0
+            for bits in 1..<16 {
+                guard let bit = reader.take(1) else { return nil }
+                code |= Int(bit)
+                let count = counts[bits]
+                if code - count < first { return symbols[index + (code - first)] }
+                index += count
+                first += count
+                first <<= 1
+                code <<= 1
+            }
+            return nil
+        }
+
+        /// Fills the table: for every `tableBits`-bit lookahead, the literals it fully determines
+        /// (up to four, bits 0-31), their count (bits 32-34) and their total length (bits 40-45).
+        /// Count 0 sends the decoder to the slow path (end-of-block or a code longer than the table).
+        func fill(_ table: UnsafeMutablePointer<UInt64>) {
+            let size = 1 << tableBits
+            // Single symbols first: symbol and length for codes that fit the table.
+            var single = [UInt32](repeating: 0, count: size)
+            // First code of each length, RFC 1951's recurrence (counts[0] is 0).
+            var next = [Int](repeating: 0, count: 16)
+            var code = 0
+            for bits in 1..<16 {
+                code = (code + counts[bits - 1]) << 1
+                next[bits] = code
+            }
+            for (symbol, l) in lengths.enumerated() where l > 0 {
+                let length = Int(l)
+                var c = next[length]
+                next[length] += 1
+                guard length <= tableBits else { continue }
+                var reversed = 0
+                for _ in 0..<length { reversed = (reversed << 1) | (c & 1); c >>= 1 }
+                var k = reversed
+                while k < size {
+                    single[k] = UInt32(symbol) | UInt32(length) << 16
+                    k += 1 << length
+                }
+            }
+            for i in 0..<size {
+                var used = 0, count = 0
+                var literals: UInt64 = 0
+                while count < 4 {
+                    let e = single[i >> used]
+                    let length = Int(e >> 16), symbol = Int(e & 0xFFFF)
+                    guard length > 0, length <= tableBits - used, symbol < 256 else { break }
+                    literals |= UInt64(symbol) << (8 * count)
+                    count += 1
+                    used += length
+                }
+                table[i] = literals | UInt64(count) << 32 | UInt64(used) << 40
+            }
+        }
+    }
+
+    /// An LSB-first bit reader that pads with zeros past the end and remembers that it did.
+    struct BitReader {
+        private let base: UnsafePointer<UInt8>
+        private let count: Int
+        private var position = 0
+        private var buffer: UInt64 = 0
+        private var available = 0
+        /// Zero bits appended past the end of the input.
+        private var padded = 0
+
+        init(_ base: UnsafePointer<UInt8>, count: Int) {
+            self.base = base
+            self.count = count
+        }
+
+        /// At least 56 bits buffered afterwards.
+        @inline(__always)
+        mutating func refill() {
+            if position + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                buffer |= word << available
+                position += (63 - available) >> 3
+                available |= 56
+            } else {
+                while available <= 56 {
+                    if position < count {
+                        buffer |= UInt64(base[position]) << available
+                        position += 1
+                    } else {
+                        padded += 8
+                    }
+                    available += 8
+                }
+            }
+        }
+
+        @inline(__always)
+        func peek(_ bits: Int) -> UInt64 { buffer & ((1 << bits) - 1) }
+
+        @inline(__always)
+        mutating func drop(_ bits: Int) {
+            buffer >>= bits
+            available -= bits
+        }
+
+        /// The next `bits` bits (at most 32), or nil past the end of the input.
+        mutating func take(_ bits: Int) -> UInt64? {
+            if available < bits { refill() }
+            let value = peek(bits)
+            drop(bits)
+            return overrun ? nil : value
+        }
+
+        /// Whether more bits were consumed than the input has.
+        var overrun: Bool { available < padded }
+
+        /// Whether the bits consumed end in the input's last byte (only padding bits after them).
+        var endsExactly: Bool {
+            let consumed = (position * 8 + padded) - available
+            return consumed <= count * 8 && (consumed + 7) / 8 == count
+        }
+    }
+}
