@@ -43,7 +43,7 @@ struct CreateCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        let ref = try TrainingOptions.reference(target)
+        let ref = try StoreText.reference(target)
         switch ref.selector {
         case .latest, .tag: break
         default: throw ValidationError("'\(target)' must be NAME or NAME:TAG (versions are numbered by the store)")

@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
     }
 
     func run() throws {

@@ -28,7 +28,7 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
     }
 
     func run() throws {

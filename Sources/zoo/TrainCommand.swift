@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
         do {
             _ = try hyperparameters.configuration()
             if let normalize { _ = try NormalizationMethod(parsing: normalize) }
@@ -56,7 +56,7 @@ struct TrainCommand: ParsableCommand {
         if val != nil && valFraction != nil { throw ValidationError("give either --val FILE or --val-fraction X, not both") }
         if let f = valFraction, !(f >= 0 && f < 1) { throw ValidationError("--val-fraction must be from 0 up to (not including) 1, not \(f)") }
         if let saveAs {
-            let ref = try TrainingOptions.reference(saveAs)
+            let ref = try StoreText.reference(saveAs)
             switch ref.selector {
             case .latest, .tag: break
             default: throw ValidationError("--as '\(saveAs)' must be NAME or NAME:TAG (versions are numbered by the store)")

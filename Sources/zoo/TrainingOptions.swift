@@ -131,29 +131,23 @@ extension TrainingOptions {
         return "sha256:" + SHA256Digest.hex([UInt8](data))
     }
 
-    /// Runs a command's body, turning the library's errors into `error: <message>` on stderr and
-    /// exit status 1 (as the store commands do); usage errors keep ArgumentParser's handling.
+    /// Runs a command's body, turning the trainer's, model's and format's errors into
+    /// `error: <message>` on stderr and exit status 1, as `StoreText.reporting` does for the store's.
     static func reporting(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as TrainError {
-            Output.warn("error: \(error.message)")
-            throw ExitCode(Output.dataErrorCode)
-        } catch let error as StoreError {
-            Output.warn("error: \(error.message)")
-            throw ExitCode(Output.dataErrorCode)
-        } catch let error as ModelError {
-            Output.warn("error: \(error.message)")
-            throw ExitCode(Output.dataErrorCode)
-        } catch let error as FormatError {
-            Output.warn("error: \(error.message)")
-            throw ExitCode(Output.dataErrorCode)
+        try StoreText.reporting {
+            do {
+                try body()
+            } catch let error as TrainError {
+                Output.warn("error: \(error.message)")
+                throw ExitCode(Output.dataErrorCode)
+            } catch let error as ModelError {
+                Output.warn("error: \(error.message)")
+                throw ExitCode(Output.dataErrorCode)
+            } catch let error as FormatError {
+                Output.warn("error: \(error.message)")
+                throw ExitCode(Output.dataErrorCode)
+            }
         }
-    }
-
-    /// Parses a reference in `validate()`: a malformed one is a usage error (exit status 64).
-    static func reference(_ text: String) throws -> ModelReference {
-        do { return try ModelReference(parsing: text) } catch { throw ValidationError(error.message) }
     }
 
     /// `[1, 8, 8]` as `1x8x8`.
