@@ -131,19 +131,11 @@ extension TrainingOptions {
         return "sha256:" + SHA256Digest.hex([UInt8](data))
     }
 
-    /// Runs a command's body, turning the trainer's, model's and format's errors into
-    /// `error: <message>` on stderr and exit status 1, as `StoreText.reporting` does for the store's.
+    /// Runs a command's body, turning a trainer error into `error: <message>` on stderr and exit
+    /// status 1; store, model and format errors go through `SurgeryText.reporting` alike.
     static func reporting(_ body: () throws -> Void) throws {
-        try StoreText.reporting {
-            do {
-                try body()
-            } catch let error as TrainError {
-                Output.warn("error: \(error.message)")
-                throw ExitCode(Output.dataErrorCode)
-            } catch let error as ModelError {
-                Output.warn("error: \(error.message)")
-                throw ExitCode(Output.dataErrorCode)
-            } catch let error as FormatError {
+        try SurgeryText.reporting {
+            do { try body() } catch let error as TrainError {
                 Output.warn("error: \(error.message)")
                 throw ExitCode(Output.dataErrorCode)
             }
