@@ -100,6 +100,7 @@ enum StoreInspection {
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
+    /// Operation parameters on one line, for people (`--json` shows them whole).
     static func parameters(_ p: [String: JSONValue]) -> String {
         p.sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }.joined(separator: " ")
     }
@@ -110,6 +111,9 @@ enum StoreInspection {
         case .bool(let b): return String(b)
         case .number: return v.intValue.map(String.init) ?? String(v.doubleValue ?? 0)
         case .string(let s): return s
+        // Long lists (a training history) would swamp the line: people get the count, --json the values.
+        case .array(let a) where a.count > 8 || a.contains(where: { $0.objectValue != nil }):
+            return "[\(a.count) items]"
         case .array(let a): return "[" + a.map(text).joined(separator: ",") + "]"
         case .object(let o): return "{" + o.sorted { $0.key < $1.key }.map { "\($0.key):\(text($0.value))" }.joined(separator: ",") + "}"
         }
