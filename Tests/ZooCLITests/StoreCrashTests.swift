@@ -36,8 +36,12 @@ import Testing
         var rng = SplitMix(state: 20261129)
         var committed = Set(try Store.open(zoo).list().map(\.digest))
         var killed = 0
-        for i in 1..<kills {
-            let p = StoreCLI.start(["import", files[i], "k", "--codec", "deflate", "--level", "1", "--zoo", zoo])
+        // A kill can land after the import finished (timing varies with load): go on, bounded,
+        // until 20 kills have landed mid-import.
+        var i = 0
+        while killed < 20, i < 4 * kills {
+            i += 1
+            let p = StoreCLI.start(["import", files[i % kills], "k", "--codec", "deflate", "--level", "1", "--zoo", zoo])
             p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
             p.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try p.run()
