@@ -30,6 +30,11 @@ struct Zoo: ParsableCommand {
             // Surgery commands (issue 4).
             SliceCommand.self,
             GraftCommand.self,
+            // Trainer commands (issue 5).
+            CreateCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            PredictCommand.self,
         ]
     )
 }
