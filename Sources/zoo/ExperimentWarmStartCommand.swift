@@ -140,12 +140,16 @@ struct ExperimentWarmStartCommand: ParsableCommand {
         if let labels = description.metadata.labels, labels.count != max(search.training.classCount, search.validation.classCount) {
             description.metadata.labels = nil  // the source task's class names do not name the new head's outputs
         }
+        // The grid sets lr and weight decay per trial; "best" records the winning pair.
+        var training = search.configuration.lineageParameters
+        training["lr"] = nil
+        training["weight_decay"] = nil
         var parameters: [String: JSONValue] = [
             "experiment": .string("warmstart"),
             "grid": .object(["lr": .array(result.learningRates.map { .number($0) }), "wd": .array(result.weightDecays.map { .number($0) })]),
             "target": .number(result.target), "regime": .string(regime), "epochs": .number(Double(result.epochs)),
             "data": .string(try TrainingOptions.fileDigest(common.data)), "val": .string(try TrainingOptions.fileDigest(val)),
-            "training": .object(search.configuration.lineageParameters),
+            "training": .object(training),
             "best": .object(["strategy": .string(best.strategy.rawValue), "trial": .number(Double(best.index)),
                              "lr": .number(best.learningRate), "wd": .number(best.weightDecay),
                              "started_from": best.startedFrom.map { .number(Double($0)) } ?? .null,
