@@ -59,8 +59,13 @@ import Testing
         let out = x.scratch.path + "/bad"
         let base = ["--test", x.test, "--seeds", "1", "--epochs", "1", "--out", out]
         let narrow = x.scratch.write("narrow.csv", Array("1,2,3,0\n4,5,6,1\n".utf8))
+        // A model with inferred layers (imported safetensors): stored, but not runnable.
+        try x.f.writeBert(to: x.scratch.path + "/bert.safetensors")
+        let imported = try x.run(["import", x.scratch.path + "/bert.safetensors", "bert"])
+        #expect(imported.status == 0, "\(imported.stderr)")
         let cases: [([String], Int32, String)] = [
             (["experiment", "transfer", "nope", "--data", x.train] + base, 1, "nope"),
+            (["experiment", "transfer", "bert", "--data", x.train] + base, 1, "cannot be run by the trainer"),
             (["experiment", "transfer", "mlp", "--data", x.scratch.path + "/missing.csv"] + base, 1, "does not exist"),
             (["experiment", "transfer", "mlp", "--data", narrow] + base, 1, "3 features per row"),
             (["experiment", "transfer", "mlp", "--data", x.train, "--sizes", "1,x"] + base, 64, "'x' is not a whole number"),
