@@ -35,6 +35,9 @@ struct Zoo: ParsableCommand {
             TrainCommand.self,
             EvaluateCommand.self,
             PredictCommand.self,
+            // Experiments (issue 6).
+            ExperimentCommand.self,
+            LRFindCommand.self,
         ]
     )
 }
