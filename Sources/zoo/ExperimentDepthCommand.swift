@@ -46,7 +46,7 @@ struct ExperimentDepthCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
         if let cuts { _ = try ExperimentOptions.positiveIntegers(cuts, flag: "--cuts", allowZero: true) }
         if let size, size < 1 { throw ValidationError("--size must be 1 or more, not \(size)") }
         _ = try ExperimentOptions.seeds(seeds)

@@ -49,7 +49,7 @@ struct ExperimentTransferCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
         _ = try ExperimentOptions.positiveIntegers(sizes, flag: "--sizes")
         _ = try ExperimentOptions.seeds(seeds)
         try common.validate(epochs: epochs, lr: lr)

@@ -82,12 +82,12 @@ struct ExperimentWarmStartCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
         _ = try Self.parseGrid(grid)
         guard target > 0 && target <= 1 else { throw ValidationError("--target is a validation accuracy, a fraction above 0 and at most 1, not \(target)") }
         guard regime == "finetune" || regime == "frozen" else { throw ValidationError("--regime must be finetune or frozen, not '\(regime)'") }
         if let saveBest {
-            let ref = try TrainingOptions.reference(saveBest)
+            let ref = try StoreText.reference(saveBest)
             switch ref.selector {
             case .latest, .tag: break
             default: throw ValidationError("--save-best '\(saveBest)' must be NAME or NAME:TAG (versions are numbered by the store)")

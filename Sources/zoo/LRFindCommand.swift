@@ -47,7 +47,7 @@ struct LRFindCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        _ = try TrainingOptions.reference(reference)
+        _ = try StoreText.reference(reference)
         guard start > 0, start.isFinite else { throw ValidationError("--start must be above 0, not \(start)") }
         guard end > start, end.isFinite else { throw ValidationError("--end must be above --start (\(start)), not \(end)") }
         guard steps >= 7 else { throw ValidationError("--steps must be 7 or more (the slope is read over 5 steps), not \(steps)") }
