@@ -40,6 +40,8 @@ struct CreateCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup(title: "Model card") var card: ModelCardOptions
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -72,8 +74,9 @@ struct CreateCommand: ParsableCommand {
             if case .tag(let t) = ref.selector { tag = t }
             let scheme = try InitScheme.parse(initScheme)
             // No `created` time in the description: the manifest digest depends on the arguments only.
-            let built = try ModelBuilder.create(input: try ModelBuilder.parseShape(input), specs: try LayerSpec.parse(layers),
+            var built = try ModelBuilder.create(input: try ModelBuilder.parseShape(input), specs: try LayerSpec.parse(layers),
                                                 scheme: scheme, seed: seed, labels: labels.map(labelList))
+            card.apply(to: &built.description.metadata)
             let zoo = try store.open(forWriting: true)
             let result = try zoo.commitNew(built.tensors, model: built.description, name: ref.name, tag: tag,
                                            codec: Codec(rawValue: codec) ?? .planes)

@@ -28,6 +28,10 @@ import Testing
             #expect(lineage["operation"] as? String == "train")
             let metadata = try #require(model["metadata"] as? [String: Any])
             #expect(metadata["labels"] as? [String] == ["0", "1", "2", "3", "4"])
+            // The model card `zoo create` wrote (--task, --license, --source, --notes) survives training.
+            #expect(metadata["license"] as? String == "CC-BY-4.0")
+            #expect((metadata["task"] as? String ?? "").contains("digit"))
+            #expect((metadata["notes"] as? String ?? "").contains("zoo/recipes/build.sh"))
         }
     }
 }
