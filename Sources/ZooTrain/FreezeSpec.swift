@@ -6,7 +6,9 @@ public enum FreezeSpec: Sendable, Equatable, Hashable {
     case description
     /// Everything trains.
     case none
-    /// Everything below the last layer with parameters (the head) is frozen.
+    /// The backbone is frozen: the layers before the head a graft added (ZooModel's rule: the
+    /// recorded head prefix, else the description's own `frozenLayers`), else everything below the
+    /// last layer with parameters.
     case backbone
     /// The first `n` layers are frozen.
     case layers(Int)
@@ -17,6 +19,8 @@ public enum FreezeSpec: Sendable, Equatable, Hashable {
         case .description: return description.frozenLayers
         case .none: return 0
         case .backbone:
+            // A graft knows where its head starts, even when the head has several layers.
+            if let grafted = try? ZooModel.FreezeSpec.backbone.frozenLayerCount(in: description) { return grafted }
             guard let head = description.layers.lastIndex(where: { $0.op.hasParameters }) else {
                 throw TrainError(.invalidConfiguration, "the model has no layer with parameters, so it has no head to train")
             }

@@ -83,6 +83,13 @@ struct NetworkTests {
         described.frozenLayers = 4
         #expect(try ZooTrain.FreezeSpec.description.frozenLayerCount(for: described) == 4)
         expectError(.invalidConfiguration) { _ = try ZooTrain.FreezeSpec.layers(20).frozenLayerCount(for: cnn) }
+        // A grafted model's backbone ends where its recorded head begins, even when the head has
+        // several layers with parameters (the last-parameter rule would freeze part of the head).
+        var grafted = cnn
+        let headStart = grafted.layers.count - 3
+        for i in headStart..<grafted.layers.count { grafted.layers[i].name = "head.\(i - headStart)" }
+        grafted.lineage = LineageRecord(parent: nil, operation: "graft", parameters: ["prefix": .string("head")])
+        #expect(try ZooTrain.FreezeSpec.backbone.frozenLayerCount(for: grafted) == headStart)
     }
 
     @Test func finalSoftmaxIsLeftOutOfTheLoss() throws {
