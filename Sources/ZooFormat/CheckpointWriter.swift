@@ -28,13 +28,10 @@ public final class CheckpointWriter {
     /// Starts a file that will appear at `path` when `finish()` succeeds.
     public init(path: String) throws(FormatError) {
         self.path = path
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !base.isEmpty else {
+        guard !path.isEmpty, !path.hasSuffix("/") else {
             throw FormatError(.invalidArgument, "'\(path)' names a directory; give a file name")
         }
-        temporaryPath = "\(directory).\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        temporaryPath = AtomicFile.temporaryPath(for: path)
         file = try FileDescriptor(creating: temporaryPath)
         buffer.reserveCapacity(Self.bufferSize)
         try append(CheckpointLayout.preamble(.current))
@@ -122,12 +119,7 @@ public final class CheckpointWriter {
             try flush()
             try file?.sync()
             file = nil // closes
-            guard rename(temporaryPath, path) == 0 else {
-                let error = FileDescriptor.error("rename \(temporaryPath) to", path)
-                unlink(temporaryPath)
-                throw error
-            }
-            syncDirectory()
+            try AtomicFile.commit(temporaryPath: temporaryPath, finalPath: path)
         } catch {
             failure = error
             throw error
@@ -182,13 +174,5 @@ public final class CheckpointWriter {
             failure = error
             throw error
         }
-    }
-
-    /// Makes the rename durable; a failure here cannot undo the rename, so it is not reported.
-    private func syncDirectory() {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? "."
-        let fd = open(directory, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 { fsync(fd); close(fd) }
     }
 }
