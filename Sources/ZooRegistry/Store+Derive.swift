@@ -45,11 +45,8 @@ extension Store {
         try ModelReference.validateName(name)
         if let tag { try ModelReference.validateTag(tag) }
         guard (1...9).contains(level) else { throw StoreError(.invalidArgument, "compression level \(level) is out of range; use 1 to 9") }
-        var parent: Digest?
-        if let p = derived.model.lineage?.parent {
-            do { parent = try Digest(parsing: p) } catch {
-                throw StoreError(.invalidArgument, "lineage parent '\(p)' is not a sha256 digest")
-            }
+        if let p = derived.model.lineage?.parent, (try? Digest(parsing: p)) == nil {
+            throw StoreError(.invalidArgument, "lineage parent '\(p)' is not a sha256 digest")
         }
         let kept = try Store.plan(derived, parent: manifest, config: config)
 
@@ -65,50 +62,8 @@ extension Store {
                 _ = try writer.addTensor(name: t.name, dtype: .f32, shape: t.shape, raw: bytes, codec: codec, level: level)
             }
         }
-        var newBytes = writer.newBlobBytes
-        let newConfig = ModelConfig(tensors: writer.tensors, metadata: derived.metadata, model: derived.model)
-        let (configDescriptor, configIsNew) = try putSmallBlob(try StoreJSON.encode(newConfig), mediaType: MediaType.modelConfig)
-        var annotations: [String: String] = [:]
-        if let parent { annotations[AnnotationKey.parent] = parent.description }
-        if let op = derived.model.lineage?.operation { annotations[AnnotationKey.operation] = op }
-        let newManifest = OCIManifest(config: configDescriptor, layers: writer.layers,
-                                      annotations: annotations.isEmpty ? nil : annotations)
-        let (manifestDescriptor, manifestIsNew) = try putSmallBlob(try StoreJSON.encode(newManifest), mediaType: MediaType.manifest)
-        try DiskIO.fsyncDirectory(blobDirectory)
-        if configIsNew { newBytes += UInt64(configDescriptor.size) }
-        if manifestIsNew { newBytes += UInt64(manifestDescriptor.size) }
-
-        let version = try updateIndex { (index: inout StoreIndex) throws(StoreError) -> ModelVersion in
-            let number = (index.lastVersion[name] ?? 0) + 1
-            let entry = ModelVersion(
-                name: name, version: number, tags: [], digest: manifestDescriptor.digest,
-                manifestSize: manifestDescriptor.size, parameters: newConfig.parameterCount,
-                rawBytes: newConfig.rawBytes, storedBytes: newConfig.storedBytes, tensorCount: newConfig.tensors.count,
-                created: Store.now(), parent: parent, operation: derived.model.lineage?.operation)
-            index.versions.append(entry)
-            index.lastVersion[name] = number
-            if let tag {
-                index.tags.removeAll { $0.name == name && $0.tag == tag }
-                index.tags.append(.init(name: name, tag: tag, digest: entry.digest, mediaType: MediaType.manifest,
-                                        size: entry.manifestSize))
-            }
-            return entry
-        }
-        let listed = (try? list())?.first { $0.name == name && $0.version == version.version } ?? version
-        return DeriveResult(version: listed, newBlobBytes: newBytes, reusedBlobBytes: writer.reusedBlobBytes,
-                            newTensors: derived.newTensors.map(\.name))
-    }
-
-    /// Writes a small blob (config, manifest) unless the store has it; returns its descriptor and
-    /// whether its bytes were new.
-    private func putSmallBlob(_ bytes: [UInt8], mediaType: String) throws(StoreError) -> (OCIDescriptor, Bool) {
-        let digest = Digest(of: bytes)
-        var isNew = false
-        if DiskIO.fileSize(blobPath(digest)) != UInt64(bytes.count) {
-            let sink = try BlobSink(store: self)
-            try DiskIO.withBytes(bytes) { (b) throws(StoreError) in try sink.write(b) }
-            isNew = try sink.finish(into: self).isNew
-        }
-        return (OCIDescriptor(mediaType: mediaType, digest: digest, size: Int64(bytes.count)), isNew)
+        let version = try writer.commit(name: name, tag: tag, metadata: derived.metadata, model: derived.model)
+        return DeriveResult(version: version, newBlobBytes: writer.newBlobBytes + writer.newMetadataBytes,
+                            reusedBlobBytes: writer.reusedBlobBytes, newTensors: derived.newTensors.map(\.name))
     }
 }

@@ -18,6 +18,8 @@ public final class StoreWriter {
     public private(set) var newBlobBytes: UInt64 = 0
     /// Bytes of tensor streams that were in the store already.
     public private(set) var reusedBlobBytes: UInt64 = 0
+    /// Bytes of the config and manifest `commit` added (zero when an identical version exists).
+    public private(set) var newMetadataBytes: UInt64 = 0
     private var names = Set<String>()
     private var gcLock: FileLock?
 
@@ -123,17 +125,6 @@ public final class StoreWriter {
         }
         let config = ModelConfig(tensors: tensors, metadata: metadata, model: model)
         let configDescriptor = try writeSmallBlob(try StoreJSON.encode(config), mediaType: MediaType.modelConfig)
-        try DiskIO.fsyncDirectory(store.blobDirectory)
-
-        let indexLock = try FileLock(path: store.indexLockPath, exclusive: true)
-        defer { indexLock.unlock() }
-        var index = try store.readIndex()
-        let last = index.lastVersion[name] ?? 0
-        guard last < ModelReference.maxVersion else {
-            throw StoreError(.invalidArgument, "\(name) has reached version \(last), the highest there can be; use another name")
-        }
-        let version = last + 1
-        let created = Store.now()
         // Name, version and time live in index.json only: the manifest depends on content and
         // lineage alone, so the same operation on the same inputs gives the same digest.
         var annotations: [String: String] = [:]
@@ -143,23 +134,29 @@ public final class StoreWriter {
         let manifestDescriptor = try writeSmallBlob(try StoreJSON.encode(manifest), mediaType: MediaType.manifest)
         try DiskIO.fsyncDirectory(store.blobDirectory)
 
-        let entry = ModelVersion(
-            name: name, version: version, tags: [], digest: manifestDescriptor.digest,
-            manifestSize: manifestDescriptor.size, parameters: config.parameterCount,
-            rawBytes: config.rawBytes, storedBytes: config.storedBytes, tensorCount: tensors.count,
-            created: created, parent: parent, operation: model.lineage?.operation)
-        index.versions.append(entry)
-        index.lastVersion[name] = version
-        if let tag {
-            index.tags.removeAll { $0.name == name && $0.tag == tag }
-            index.tags.append(.init(name: name, tag: tag, digest: entry.digest, mediaType: MediaType.manifest,
-                                    size: entry.manifestSize))
+        let entry = try store.updateIndex { (index: inout StoreIndex) throws(StoreError) -> ModelVersion in
+            let last = index.lastVersion[name] ?? 0
+            guard last < ModelReference.maxVersion else {
+                throw StoreError(.invalidArgument, "\(name) has reached version \(last), the highest there can be; use another name")
+            }
+            let entry = ModelVersion(
+                name: name, version: last + 1, tags: [], digest: manifestDescriptor.digest,
+                manifestSize: manifestDescriptor.size, parameters: config.parameterCount,
+                rawBytes: config.rawBytes, storedBytes: config.storedBytes, tensorCount: tensors.count,
+                created: Store.now(), parent: parent, operation: model.lineage?.operation)
+            index.versions.append(entry)
+            index.lastVersion[name] = entry.version
+            if let tag {
+                index.tags.removeAll { $0.name == name && $0.tag == tag }
+                index.tags.append(.init(name: name, tag: tag, digest: entry.digest, mediaType: MediaType.manifest,
+                                        size: entry.manifestSize))
+            }
+            return entry
         }
-        index.refreshTags()
-        try store.writeIndex(index)
         gcLock?.unlock()
         gcLock = nil
-        return index.versions.last ?? entry
+        // The listed form carries the tags the index gave it.
+        return (try? store.list())?.first { $0.name == name && $0.version == entry.version } ?? entry
     }
 
     private func writeSmallBlob(_ bytes: [UInt8], mediaType: String) throws(StoreError) -> OCIDescriptor {
@@ -167,7 +164,7 @@ public final class StoreWriter {
         if DiskIO.fileSize(store.blobPath(digest)) != UInt64(bytes.count) {
             let sink = try BlobSink(store: store)
             try DiskIO.withBytes(bytes) { (b) throws(StoreError) in try sink.write(b) }
-            _ = try sink.finish(into: store)
+            if try sink.finish(into: store).isNew { newMetadataBytes += UInt64(bytes.count) }
         }
         return OCIDescriptor(mediaType: mediaType, digest: digest, size: Int64(bytes.count))
     }
