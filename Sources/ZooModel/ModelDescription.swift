@@ -32,6 +32,10 @@ public struct ModelMetadata: Codable, Sendable, Equatable, Hashable {
     public var labels: [String]?
     /// How raw input features are normalised before the first layer.
     public var normalization: Normalization?
+    /// How an image becomes the input tensor (image models); nil for tabular input.
+    public var preprocessing: ImagePreprocessing?
+    /// The recognised architecture, e.g. `torchvision.resnet50` or `torchvision.mobilenet_v2`; nil when not recognised.
+    public var architecture: String?
     public var license: String?
     /// Where the weights came from (a URL, a recipe, a file name).
     public var source: String?
@@ -40,11 +44,14 @@ public struct ModelMetadata: Codable, Sendable, Equatable, Hashable {
     public var extra: [String: JSONValue]?
 
     public init(task: String? = nil, labels: [String]? = nil, normalization: Normalization? = nil,
+                preprocessing: ImagePreprocessing? = nil, architecture: String? = nil,
                 license: String? = nil, source: String? = nil, notes: String? = nil,
                 extra: [String: JSONValue]? = nil) {
         self.task = task
         self.labels = labels
         self.normalization = normalization
+        self.preprocessing = preprocessing
+        self.architecture = architecture
         self.license = license
         self.source = source
         self.notes = notes
