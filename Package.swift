@@ -50,12 +50,14 @@ let package = Package(
             name: "zoo-bench",
             dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "CZlib"]
         ),
-        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat"]),
-        .testTarget(name: "ZooModelTests", dependencies: ["ZooModel"]),
-        .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry"]),
-        .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain"], exclude: ["Vectors"]),
+        // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
+        .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
+        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
+        .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
+        .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry", "ZooTestSupport"]),
+        .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain", "ZooTestSupport"], exclude: ["Vectors"]),
         // "zoo" and "ZooTrain": the report tests render experiment results through the CLI's report code.
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "zoo"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "zoo", "ZooTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

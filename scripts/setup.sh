@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # Installs the project's system and Python dependencies (idempotent; quiet when already present).
+#
+# Debian packages:
+#   zlib1g-dev, libpng-dev, libjpeg62-turbo-dev   the C libraries behind CZlib, CPNG, CJPEG
+#   python3-torch, python3-torchvision             the PyTorch reference, for /usr/bin/python3 (CPU build, ~154 MB)
+#   docker-registry, skopeo, apache2-utils, openssl  CNCF Distribution and skopeo for the registry tests
+#   dataset-fashion-mnist                          the transfer target of the demo and the experiments
+# Python packages for the python3 first on PATH: safetensors, numpy, ml_dtypes (the interop check).
 set -euo pipefail
-if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev) </dev/null
+debs=(zlib1g-dev libpng-dev libjpeg62-turbo-dev python3-torch python3-torchvision
+      docker-registry skopeo apache2-utils openssl dataset-fashion-mnist unzip)
+missing=()
+for d in "${debs[@]}"; do dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") </dev/null
 fi
 if ! python3 -c 'import safetensors, numpy, ml_dtypes' >/dev/null 2>&1; then
     python3 -m pip install -q --disable-pip-version-check safetensors numpy ml_dtypes </dev/null
