@@ -42,7 +42,7 @@ struct DataOptions: ParsableArguments {
             t = ImageTransform.plain(for: input)
         }
         if augment {
-            guard t != nil else { throw ValidationError("--augment needs image data and a model with an image input") }
+            guard t != nil else { throw TrainError(.invalidData, "--augment needs image data and a model with an image input") }
             t?.augmentation = Augmentation()
         }
         return t

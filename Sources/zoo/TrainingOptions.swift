@@ -92,7 +92,8 @@ extension TrainingOptions {
         }
         let runnability = description.runnability(tensors: config.tensorShapes)
         guard runnability.isRunnable else {
-            throw TrainError(.unsupportedLayer, "\(version.reference) cannot be run by the trainer:\n"
+            let at = imageSize.map { " on \($0)x\($0) images (--image-size \($0))" } ?? ""
+            throw TrainError(.unsupportedLayer, "\(version.reference) cannot be run by the trainer\(at):\n"
                                     + runnability.reasons.map { "  - " + $0 }.joined(separator: "\n"))
         }
         let tensors = try zoo.floatTensors(manifest: manifest, config: config)
