@@ -67,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "zoo-bench",
-            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooData", "ZooTrain", "CZlib", "CJPEG"]
+            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooData", "ZooTrain", "CZlib"]
         ),
         // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
         .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
