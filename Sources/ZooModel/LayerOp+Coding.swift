@@ -143,7 +143,13 @@ extension Block {
                 throw DecodingError.dataCorruptedError(forKey: JSONKey("tensors"), in: n,
                     debugDescription: "\(where_) has its own tensors; a block's tensors belong to the block layer, with roles NODE.ROLE (\(name).weight)")
             }
-            let op = try LayerOp.decode(named: try n.decode(String.self, forKey: JSONKey("op")), from: n, owner: where_)
+            let opName = try n.decode(String.self, forKey: JSONKey("op"))
+            // Refused here, not only in validation, so a file cannot make decoding recurse.
+            if opName == "block" {
+                throw DecodingError.dataCorruptedError(forKey: JSONKey("op"), in: n,
+                    debugDescription: "\(where_) is a block; blocks do not nest, so list its nodes in this block")
+            }
+            let op = try LayerOp.decode(named: opName, from: n, owner: where_)
             let inputs = try n.decodeIfPresent([String].self, forKey: JSONKey("inputs")) ?? [nodes.last?.name ?? Block.inputName]
             nodes.append(BlockNode(name: name, op: op, inputs: inputs))
         }

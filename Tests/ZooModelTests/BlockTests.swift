@@ -94,6 +94,7 @@ import ZooFormat
         ("[{\"name\": \"a\", \"op\": \"relu\", \"inputs\": [\"input\", \"input\"]}]", "exactly one input"),
         ("[{\"name\": \"a\", \"op\": \"relu\"}, {\"name\": \"b\", \"op\": \"relu\", \"inputs\": [\"input\"]}]", "does not lead to the block's output"),
         ("[{\"name\": \"a\", \"op\": \"inferred\"}]", "do not nest"),
+        ("[{\"name\": \"a\", \"op\": \"block\", \"nodes\": []}]", "do not nest"),
         ("[]", "no nodes"),
         ("[{\"name\": \"a\", \"op\": \"conv2d\", \"out_channels\": 2, \"kernel\": 1, \"tensors\": {}}]", "belong to the block layer"),
     ])
