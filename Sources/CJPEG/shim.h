@@ -68,6 +68,20 @@ static inline void cjpeg_progress(j_common_ptr cinfo) {
 
 static inline void cjpeg_output_message(j_common_ptr cinfo) { (void)cinfo; }
 
+// The error manager every call uses: errors longjmp back, warnings are counted, nothing is printed.
+static inline struct jpeg_error_mgr *cjpeg_init_error(cjpeg_error *error, char *message, size_t message_size) {
+    memset(error, 0, sizeof(*error));
+    struct jpeg_error_mgr *pub = jpeg_std_error(&error->pub);
+    error->pub.error_exit = cjpeg_error_exit;
+    error->pub.emit_message = cjpeg_emit_message;
+    error->pub.output_message = cjpeg_output_message;
+    error->message = message;
+    error->message_size = message_size;
+    error->max_scans = 1000;
+    if (message && message_size > 0) message[0] = 0;
+    return pub;
+}
+
 static inline int cjpeg_out_components(J_COLOR_SPACE space) {
     switch (space) {
     case JCS_GRAYSCALE: return 1;
@@ -91,15 +105,7 @@ static inline int cjpeg_decode(const unsigned char *data, size_t size, uint32_t 
     cjpeg_error error;
     struct jpeg_progress_mgr progress;
     memset(&cinfo, 0, sizeof(cinfo));
-    memset(&error, 0, sizeof(error));
-    cinfo.err = jpeg_std_error(&error.pub);
-    error.pub.error_exit = cjpeg_error_exit;
-    error.pub.emit_message = cjpeg_emit_message;
-    error.pub.output_message = cjpeg_output_message;
-    error.message = message;
-    error.message_size = message_size;
-    error.max_scans = 1000;
-    if (message && message_size > 0) message[0] = 0;
+    cinfo.err = cjpeg_init_error(&error, message, message_size);
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8) {
         if (message && message_size > 0) snprintf(message, message_size, "not a JPEG file (no SOI marker)");
         return -1;
@@ -179,14 +185,7 @@ static inline int cjpeg_encode(const unsigned char *pixels, uint32_t width, uint
     unsigned char *buffer = NULL;
     unsigned long length = 0;
     memset(&cinfo, 0, sizeof(cinfo));
-    memset(&error, 0, sizeof(error));
-    cinfo.err = jpeg_std_error(&error.pub);
-    error.pub.error_exit = cjpeg_error_exit;
-    error.pub.emit_message = cjpeg_emit_message;
-    error.pub.output_message = cjpeg_output_message;
-    error.message = message;
-    error.message_size = message_size;
-    error.max_scans = 1000;
+    cinfo.err = cjpeg_init_error(&error, message, message_size);
     if (setjmp(error.jump)) {
         jpeg_destroy_compress(&cinfo);
         return -1;

@@ -31,7 +31,7 @@ public enum ImageEncoder {
         }
         defer { free(out) }
         guard status == 0, let out else {
-            throw DataError(.invalidArgument, "PNG encoding failed: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw DataError(.invalidArgument, "PNG encoding failed: \(CMessage.text(message))")
         }
         return Array(UnsafeBufferPointer(start: out, count: size))
     }
@@ -50,7 +50,7 @@ public enum ImageEncoder {
         }
         defer { free(out) }
         guard status == 0, let out else {
-            throw DataError(.invalidArgument, "JPEG encoding failed: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw DataError(.invalidArgument, "JPEG encoding failed: \(CMessage.text(message))")
         }
         return Array(UnsafeBufferPointer(start: out, count: size))
     }

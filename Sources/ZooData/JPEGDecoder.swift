@@ -64,7 +64,7 @@ enum JPEGDecoder {
                          out?.baseAddress?.assumingMemoryBound(to: UInt8.self), out?.count ?? 0,
                          text.baseAddress, text.count)
         }
-        let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let reason = CMessage.text(message)
         switch status {
         case 0: return info
         case -2: throw DataError(.undecodable, "\(name): the JPEG data ends early; the file is truncated")

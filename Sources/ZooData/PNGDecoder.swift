@@ -55,7 +55,7 @@ enum PNGDecoder {
                         text.baseAddress, text.count)
         }
         guard status == 0 else {
-            let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let reason = CMessage.text(message)
             if reason.contains("Image width exceeds user limit") || reason.contains("Image height exceeds user limit") {
                 throw DataError(.limitExceeded, "\(name): the PNG declares more than \(limits.maxSide) pixels on a side; it may be a decompression bomb")
             }
