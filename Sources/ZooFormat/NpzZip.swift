@@ -1,4 +1,5 @@
-/// A small, self-contained zip reader and writer for `.npz` files (NumPy's `savez` writes a zip of
+/// A small, self-contained zip reader and writer for `.npz` files (named apart from the fuller
+/// `ZipArchive` of the PyTorch-checkpoint reader, written at the same time; one can serve both) (NumPy's `savez` writes a zip of
 /// `.npy` members, stored; `savez_compressed` deflates them). PKWARE APPNOTE 6.3: the end of
 /// central directory record (and its zip64 form), the central directory, local headers; methods 0
 /// (stored) and 8 (deflate); zip64 sizes and offsets. Encrypted entries, multi-disk archives and
@@ -7,7 +8,7 @@
 /// Distrusts its input: every offset and size is checked against the file before it is used,
 /// declared uncompressed sizes are capped before anything is allocated, inflated bytes must be
 /// exactly the declared size, and each entry's CRC-32 is verified.
-public struct ZipArchive: Sendable {
+public struct NpzZip: Sendable {
     /// One member as the central directory describes it.
     public struct Entry: Sendable, Equatable {
         /// The member's name (UTF-8).
@@ -33,7 +34,7 @@ public struct ZipArchive: Sendable {
     public init(_ bytes: [UInt8], name: String = "archive") throws(FormatError) {
         self.bytes = bytes
         self.name = name
-        self.entries = try ZipArchive.directory(bytes, name: name)
+        self.entries = try NpzZip.directory(bytes, name: name)
     }
 
     /// The entry called `name`, if any.
@@ -185,8 +186,8 @@ public struct ZipArchive: Sendable {
         return Int(v)
     }
 
-    @inline(__always) private func u16(_ b: [UInt8], _ i: Int) -> UInt16 { ZipArchive.u16(b, i) }
-    @inline(__always) private func u32(_ b: [UInt8], _ i: Int) -> UInt32 { ZipArchive.u32(b, i) }
+    @inline(__always) private func u16(_ b: [UInt8], _ i: Int) -> UInt16 { NpzZip.u16(b, i) }
+    @inline(__always) private func u32(_ b: [UInt8], _ i: Int) -> UInt32 { NpzZip.u32(b, i) }
 
     // MARK: Writing
 

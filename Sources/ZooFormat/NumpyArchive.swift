@@ -1,15 +1,15 @@
 /// An `.npz` file: named NumPy arrays in a zip, each member `NAME.npy` (`numpy.savez` stores them,
-/// `savez_compressed` deflates them; both are read). Members are read through `ZipArchive` and
+/// `savez_compressed` deflates them; both are read). Members are read through `NpzZip` and
 /// each `.npy` through `NumpyArray.parse`, so the checks of both apply.
 public struct NumpyArchive: Sendable {
     /// The arrays by name (member names without `.npy`), in archive order.
     public private(set) var names: [String]
-    private let zip: ZipArchive
+    private let zip: NpzZip
     private let label: String
 
     /// Reads the directory of an `.npz` file held in memory; arrays are parsed when asked for.
     public init(_ bytes: [UInt8], name: String = "archive") throws(FormatError) {
-        zip = try ZipArchive(bytes, name: name)
+        zip = try NpzZip(bytes, name: name)
         label = name
         names = zip.entries.map { $0.name.hasSuffix(".npy") ? String($0.name.dropLast(4)) : $0.name }
     }
@@ -22,6 +22,6 @@ public struct NumpyArchive: Sendable {
 
     /// An `.npz` file of `arrays` (name, array), stored as `numpy.savez` writes it.
     public static func serialized(_ arrays: [(name: String, array: NumpyArray)]) -> [UInt8] {
-        ZipArchive.stored(arrays.map { ($0.name + ".npy", $0.array.serialized()) })
+        NpzZip.stored(arrays.map { ($0.name + ".npy", $0.array.serialized()) })
     }
 }
