@@ -48,9 +48,10 @@ public struct ImageFileSource: DataSource {
     public func checked(skip: SkipLog?) throws(DataError) -> ImageFileSource {
         var failures = [DataError?](repeating: nil, count: files.count)
         let limits = self.limits
+        let files = self.files
         failures.withUnsafeMutableBufferPointer { out in
             let slots = UncheckedPointer(out)
-            Parallel.run(files.count) { i in
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 do throws(DataError) { _ = try ImageFileSource.probe(files[i], limits: limits) } catch { slots.buffer[i] = error }
             }
         }
@@ -97,11 +98,11 @@ public struct ImageFileSource: DataSource {
     public func contentDigest() throws(DataError) -> String {
         var digests = [String](repeating: "", count: files.count)
         var failures = [DataError?](repeating: nil, count: files.count)
-        let limits = self.limits
+        let limits = self.limits, files = self.files
         digests.withUnsafeMutableBufferPointer { out in
             failures.withUnsafeMutableBufferPointer { bad in
                 let d = UncheckedPointer(out), f = UncheckedPointer(bad)
-                Parallel.run(files.count) { i in
+                DispatchQueue.concurrentPerform(iterations: files.count) { i in
                     do throws(DataError) {
                         d.buffer[i] = SHA256Digest.hex(try DataFile.read(files[i], maxBytes: limits.maxFileBytes, what: "image"))
                     } catch {
@@ -119,7 +120,7 @@ public struct ImageFileSource: DataSource {
 }
 
 /// A buffer pointer the concurrency checker lets a parallel loop share; each iteration writes only
-/// its own element.
+/// its own element (the file loops run on all cores through `DispatchQueue.concurrentPerform`).
 struct UncheckedPointer<T>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<T>
     init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }

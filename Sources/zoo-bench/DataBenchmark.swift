@@ -1,6 +1,5 @@
 import Foundation
 import ZooData
-import ZooFormat
 import ZooModel
 import ZooTrain
 
@@ -93,10 +92,13 @@ func makeImageFolder(_ folder: String, count: Int) throws -> String {
     try? FileManager.default.removeItem(atPath: folder)
     for c in 0..<classes { try FileManager.default.createDirectory(atPath: "\(folder)/class\(c)", withIntermediateDirectories: true) }
     let t0 = Date()
-    var bytes = 0
-    let lock = NSLock()
-    var failure: Error?
-    Parallel.run(count) { n in
+    final class Totals: @unchecked Sendable {
+        let lock = NSLock()
+        var bytes = 0
+        var failure: Error?
+    }
+    let totals = Totals()
+    DispatchQueue.concurrentPerform(iterations: count) { n in
         var g = SeededGenerator(seed: UInt64(n) + 1)
         let w = 240 + g.nextIndex(below: 241), h = 200 + g.nextIndex(below: 201)
         let c = n % classes
@@ -115,12 +117,13 @@ func makeImageFolder(_ folder: String, count: Int) throws -> String {
         do {
             let jpeg = try ImageEncoder.jpeg(PixelImage(width: w, height: h, channels: 3, pixels: pixels), quality: 85)
             _ = FileManager.default.createFile(atPath: "\(folder)/class\(c)/\(n).jpg", contents: Data(jpeg))
-            lock.lock(); bytes += jpeg.count; lock.unlock()
+            totals.lock.lock(); totals.bytes += jpeg.count; totals.lock.unlock()
         } catch {
-            lock.lock(); failure = error; lock.unlock()
+            totals.lock.lock(); totals.failure = error; totals.lock.unlock()
         }
     }
-    if let failure { throw failure }
+    if let failure = totals.failure { throw failure }
+    let bytes = totals.bytes
     return String(format: "made %d JPEGs (%.0f MB) in %@ in %.1f s", count, Double(bytes) / 1e6, folder, Date().timeIntervalSince(t0))
 }
 
