@@ -55,6 +55,22 @@ enum DiskIO {
         return names
     }
 
+    /// Calls `body` with each entry's name as bytes (no `.` or `..`), without making strings:
+    /// the blob directory of a large store holds tens of thousands of names.
+    static func forEachName(in path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) {
+        guard let dir = opendir(path) else { throw StoreError(.io, "cannot read directory \(path): \(errnoText())") }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let n = raw.firstIndex(of: 0) ?? raw.count
+                let name = UnsafeRawBufferPointer(rebasing: raw[..<n])
+                if name.count == 1 && name[0] == 0x2E { return }
+                if name.count == 2 && name[0] == 0x2E && name[1] == 0x2E { return }
+                body(name)
+            }
+        }
+    }
+
     /// Reads a whole file, refusing one larger than `limit` before allocating.
     static func read(_ path: String, limit: Int) throws(StoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

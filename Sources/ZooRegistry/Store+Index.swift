@@ -1,7 +1,7 @@
 extension Store {
     /// Replaces `index.json` atomically. Callers hold the index lock.
     func writeIndex(_ index: StoreIndex) throws(StoreError) {
-        try DiskIO.replaceAtomically(indexPath, with: try index.encoded(), temporaryDirectory: temporaryDirectory)
+        try DiskIO.replaceAtomically(indexPath, with: index.encoded(), temporaryDirectory: temporaryDirectory)
     }
 
     /// Runs `change` on the current index under the exclusive index lock and writes the result.

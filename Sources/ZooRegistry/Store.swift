@@ -72,7 +72,7 @@ public struct Store: Sendable {
         try DiskIO.makeDirectories(store.blobDirectory)
         // index.json first, oci-layout last: the directory counts as a store only when both exist.
         if !DiskIO.exists(store.indexPath) {
-            try DiskIO.replaceAtomically(store.indexPath, with: try StoreIndex().encoded(),
+            try DiskIO.replaceAtomically(store.indexPath, with: StoreIndex().encoded(),
                                          temporaryDirectory: store.temporaryDirectory)
         }
         try DiskIO.replaceAtomically(store.layoutPath, with: Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8),
