@@ -7,7 +7,8 @@ struct DigestBytes: Hashable, Comparable, Sendable {
     /// The bytes of `digest` (whose hex was validated when it was made).
     init(_ digest: Digest) {
         // A Digest always holds 64 lowercase hex digits, so parsing cannot fail.
-        self = DigestBytes(hex: digest.hex.utf8) ?? DigestBytes(w0: 0, w1: 0, w2: 0, w3: 0)
+        var hex = digest.hex
+        self = hex.withUTF8 { DigestBytes(hex: UnsafeRawBufferPointer($0)) } ?? DigestBytes(w0: 0, w1: 0, w2: 0, w3: 0)
     }
 
     init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {

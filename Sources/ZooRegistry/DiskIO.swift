@@ -85,16 +85,22 @@ enum DiskIO {
             throw StoreError(.corrupt, "\(path) is \(st.st_size) bytes, more than the \(limit) allowed")
         }
         let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                posixRead(fd, buf.baseAddress.map { $0 + done }, size - done)
+        var failure: StoreError?
+        // Uninitialised: zero-filling a large index only to overwrite it cost as much as reading it.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = posixRead(fd, buffer.baseAddress.map { $0 + done }, size - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    failure = StoreError(.io, "cannot read \(path): \(n == 0 ? "file shrank" : errnoText())")
+                    break
+                }
+                done += n
             }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw StoreError(.io, "cannot read \(path): \(n == 0 ? "file shrank" : errnoText())") }
-            done += n
+            initialized = done
         }
+        if let failure { throw failure }
         return bytes
     }
 

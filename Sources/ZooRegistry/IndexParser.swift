@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads `index.json` (an OCI image index) in one pass over its bytes: strict RFC 8259 JSON
 /// (UTF-8 checked, no comments, no trailing commas, no lone surrogates, nesting bounded), the
 /// fields the store interprets decoded, and the byte range of every manifest entry and of every
@@ -7,9 +13,39 @@
 /// Foundation's decoder took most of the time of every store command at 10,000 versions
 /// (formats/store.md, "Cost"); this reader does the same checks about ten times faster.
 struct IndexParser {
-    /// One `manifests` entry: the descriptor's fields and where its text is.
+    /// The annotation keys the store reads from an entry (formats/store.md, "index.json").
+    static let knownKeys: [String] = [
+        AnnotationKey.refName, AnnotationKey.created, AnnotationKey.name, AnnotationKey.version, AnnotationKey.tag,
+        AnnotationKey.parameters, AnnotationKey.rawBytes, AnnotationKey.storedBytes, AnnotationKey.tensorCount,
+        AnnotationKey.parent, AnnotationKey.operation,
+    ]
+    /// The slot of each known key in `Entry.annotations`.
+    static let slot: [String: Int] = Dictionary(uniqueKeysWithValues: knownKeys.enumerated().map { ($1, $0) })
+    private static let knownKeyBytes: [[UInt8]] = knownKeys.map { Array($0.utf8) }
+    /// The slots of the known keys of each length (index: length), so a key is compared with one or two.
+    private static let slotsByLength: [[Int]] = {
+        var table = [[Int]](repeating: [], count: (knownKeys.map(\.utf8.count).max() ?? 0) + 1)
+        for (k, key) in knownKeys.enumerated() { table[key.utf8.count].append(k) }
+        return table
+    }()
+
+    /// A string value: where its text is when it has no escapes (the store writes none), else
+    /// the decoded string.
+    enum Text {
+        case bytes(Range<Int>)
+        case decoded(String)
+    }
+
+    /// One `manifests` entry: the descriptor's fields, the values of the known annotation keys
+    /// (others are skipped: the store rewrites its own entries from these, and writes other
+    /// tools' entries back as their text) and where the entry's text is.
     struct Entry {
-        var descriptor: OCIDescriptor
+        var mediaType: String
+        var digest: Digest
+        var size: Int64
+        var artifactType: String?
+        /// Indexed by `IndexParser.slot`; nil for a key the entry does not have.
+        var annotations: [Text?]
         var text: Range<Int>
     }
 
@@ -89,8 +125,9 @@ struct IndexParser {
         while true {
             skipWhitespace()
             let start = position
-            let descriptor = try self.descriptor(entry: out.count)
-            out.append(Entry(descriptor: descriptor, text: start..<position))
+            let (mediaType, digest, size, artifactType, annotations) = try descriptor(entry: out.count)
+            out.append(Entry(mediaType: mediaType, digest: digest, size: size, artifactType: artifactType,
+                             annotations: annotations, text: start..<position))
             skipWhitespace()
             guard let c = current else { throw failure("unexpected end inside manifests") }
             position += 1
@@ -99,31 +136,39 @@ struct IndexParser {
         }
     }
 
-    private mutating func descriptor(entry i: Int) throws(StoreError) -> OCIDescriptor {
+    private mutating func descriptor(entry i: Int) throws(StoreError) -> (String, Digest, Int64, String?, [Text?]) {
         guard current == UInt8(ascii: "{") else { throw failure("manifest entry \(i) is not an object") }
         var mediaType: String?
         var digest: Digest?
         var size: Int64?
         var artifactType: String?
-        var annotations: [String: String]?
-        var seen = Set<String>()
+        var annotations: [Text?]?
+        var seen = 0  // one bit per member below
+        func once(_ bit: Int, _ key: String) throws(StoreError) {
+            guard seen & bit == 0 else { throw failure("manifest entry \(i) has \"\(key)\" twice") }
+            seen |= bit
+        }
         if try beginObject() {
             repeat {
                 let key = try memberName()
-                guard seen.insert(key).inserted else { throw failure("manifest entry \(i) has \"\(key)\" twice") }
                 switch key {
-                case "mediaType": mediaType = try string()
+                case "mediaType":
+                    try once(1, key)
+                    mediaType = IndexParser.shared(try string("mediaType"))
                 case "digest":
-                    let text = try string()
-                    do { digest = try Digest(parsing: text) } catch {
-                        throw failure("manifest entry \(i) has digest '\(text)', not sha256:<64 lowercase hex digits>")
-                    }
+                    try once(2, key)
+                    digest = try self.digest(entry: i)
                 case "size":
+                    try once(4, key)
                     let n = try integer("size")
                     guard n >= 0 else { throw failure("manifest entry \(i) has a negative size") }
                     size = Int64(n)
-                case "artifactType": artifactType = try optionalString("artifactType")
-                case "annotations": annotations = try optionalStringMap("annotations", depth: 3)
+                case "artifactType":
+                    try once(8, key)
+                    artifactType = try optionalString("artifactType").map(IndexParser.shared)
+                case "annotations":
+                    try once(16, key)
+                    annotations = try knownAnnotations(entry: i)
                 default: try skipValue(depth: 3)
                 }
             } while try nextMember()
@@ -131,8 +176,113 @@ struct IndexParser {
         guard let mediaType, let digest, let size else {
             throw failure("manifest entry \(i) lacks mediaType, digest or size")
         }
-        return OCIDescriptor(mediaType: mediaType, digest: digest, size: size, artifactType: artifactType,
-                             annotations: annotations)
+        return (mediaType, digest, size, artifactType, annotations ?? Array(repeating: nil, count: IndexParser.knownKeys.count))
+    }
+
+    /// Whether `expected` is at `offset` of the document.
+    private func matches(_ expected: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard let base = bytes.baseAddress, let other = expected.baseAddress, bytes.count - offset >= expected.count else {
+            return expected.isEmpty
+        }
+        return memcmp(base + offset, other, expected.count) == 0
+    }
+
+    /// A `sha256:<64 lowercase hex>` digest string, checked on its bytes before a string is made.
+    private mutating func digest(entry i: Int) throws(StoreError) -> Digest {
+        guard current == UInt8(ascii: "\"") else { throw failure("digest must be a string") }
+        let start = position + 1
+        let prefix: StaticString = "sha256:"
+        if bytes.count - start >= 72, bytes[start + 71] == UInt8(ascii: "\""),
+           matches(UnsafeRawBufferPointer(start: prefix.utf8Start, count: 7), at: start),
+           bytes[(start + 7)..<(start + 71)].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+            position = start + 72
+            return Digest(validHex: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(start + 7)..<(start + 71)]), as: UTF8.self))
+        }
+        let text = try string()
+        do { return try Digest(parsing: text) } catch {
+            throw failure("manifest entry \(i) has digest '\(text)', not sha256:<64 lowercase hex digits>")
+        }
+    }
+
+    /// The media types the store writes, as one shared string each instead of a copy per entry.
+    private static func shared(_ s: String) -> String {
+        switch s {
+        case MediaType.manifest: return MediaType.manifest
+        case MediaType.modelArtifact: return MediaType.modelArtifact
+        default: return s
+        }
+    }
+
+    /// An entry's annotations (an object of strings, or null): the known keys' values by slot.
+    private mutating func knownAnnotations(entry i: Int) throws(StoreError) -> [Text?]? {
+        if try isNull() { return nil }
+        guard current == UInt8(ascii: "{") else { throw failure("annotations of manifest entry \(i) must be an object of strings") }
+        var slots = [Text?](repeating: nil, count: IndexParser.knownKeys.count)
+        var unknown = Set<String>()
+        if try beginObject() {
+            repeat {
+                skipWhitespace()
+                if let (k, end) = knownKey() {
+                    position = end
+                    skipWhitespace()
+                    guard current == UInt8(ascii: ":") else { throw failure("expected ':' after \"\(IndexParser.knownKeys[k])\"") }
+                    position += 1
+                    skipWhitespace()
+                    guard current == UInt8(ascii: "\"") else {
+                        throw failure("annotation \"\(IndexParser.knownKeys[k])\" of manifest entry \(i) must be a string")
+                    }
+                    guard slots[k] == nil else { throw failure("manifest entry \(i) has annotation \"\(IndexParser.knownKeys[k])\" twice") }
+                    slots[k] = try stringText()
+                    continue
+                }
+                let key = try memberName()
+                guard current == UInt8(ascii: "\"") else {
+                    throw failure("annotation \"\(key)\" of manifest entry \(i) must be a string")
+                }
+                if let k = IndexParser.slot[key] {
+                    // A known key written with escapes.
+                    guard slots[k] == nil else { throw failure("manifest entry \(i) has annotation \"\(key)\" twice") }
+                    slots[k] = .decoded(try string())
+                } else {
+                    guard unknown.insert(key).inserted else { throw failure("manifest entry \(i) has annotation \"\(key)\" twice") }
+                    _ = try string()
+                }
+            } while try nextMember()
+        }
+        return slots
+    }
+
+    /// When the member name at the current `"` is exactly a known key (no escapes): its slot and
+    /// the position after its closing quote; nil otherwise (the caller then decodes the name).
+    private func knownKey() -> (slot: Int, end: Int)? {
+        guard current == UInt8(ascii: "\"") else { return nil }
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let n = end - start
+        guard n < IndexParser.slotsByLength.count else { return nil }
+        for k in IndexParser.slotsByLength[n] {
+            let equal = IndexParser.knownKeyBytes[k].withUnsafeBytes { matches($0, at: start) }
+            if equal { return (k, end + 1) }
+        }
+        return nil
+    }
+
+    /// A string at the current `"`, as where its text is when it has no escapes.
+    private mutating func stringText() throws(StoreError) -> Text {
+        let start = position + 1
+        var p = start
+        while p < bytes.count {
+            let c = bytes[p]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+            p += 1
+        }
+        if p < bytes.count, bytes[p] == UInt8(ascii: "\"") {
+            position = p + 1
+            return .bytes(start..<p)
+        }
+        return .decoded(try string())
     }
 
     // MARK: Values

@@ -23,12 +23,14 @@ public final class StoreWriter {
     public private(set) var newMetadataBytes: UInt64 = 0
     private var names = Set<String>()
     private var gcLock: FileLock?
+    /// The index read when the writer started; `commitStaged` reuses its parse if it is unchanged.
+    private let startIndex: Store.IndexSnapshot
 
     /// Starts a version in `store`; checks `index.json` is readable first, so a damaged store is
     /// refused before anything is written.
     public init(store: Store) throws(StoreError) {
         self.store = store
-        _ = try store.readIndex()
+        startIndex = try store.readIndexSnapshot()
         try store.makePrivateDirectories()
         gcLock = try FileLock(path: store.gcLockPath, exclusive: false)
     }
@@ -161,9 +163,13 @@ public final class StoreWriter {
         if let parent { annotations[AnnotationKey.parent] = parent.description }
         if let op = model.lineage?.operation { annotations[AnnotationKey.operation] = op }
         let manifest = OCIManifest(config: configDescriptor, layers: layers, annotations: annotations.isEmpty ? nil : annotations)
+        let metadataBefore = newMetadataBytes
         let manifestDescriptor = try writeSmallBlob(try StoreJSON.encode(manifest), mediaType: MediaType.manifest)
-        // Before the index names it, so du and gc find its summary; a crash leaves a harmless record.
-        store.cacheSummary(of: manifest, digest: manifestDescriptor.digest, size: manifestDescriptor.size, lineage: model.lineage)
+        // Before the index names it, so du and gc find its summary (a crash leaves a harmless
+        // record). A manifest that was in the store already had its summary cached then.
+        if newMetadataBytes - metadataBefore >= UInt64(manifestDescriptor.size) {
+            store.cacheSummary(of: manifest, digest: manifestDescriptor.digest, size: manifestDescriptor.size, lineage: model.lineage)
+        }
         staged.append(Staged(name: name, tag: tag, manifest: manifestDescriptor, config: config, parent: parent,
                              operation: model.lineage?.operation))
         tensors = []
@@ -179,7 +185,7 @@ public final class StoreWriter {
         try DiskIO.fsyncDirectory(store.blobDirectory)
         let pending = staged
         let now = Store.now()
-        let committed = try store.updateIndex { (index: inout StoreIndex) throws(StoreError) -> [ModelVersion] in
+        let committed = try store.updateIndex(reusing: startIndex) { (index: inout StoreIndex) throws(StoreError) -> [ModelVersion] in
             var references: [String] = []
             for s in pending {
                 let last = index.lastVersion[s.name] ?? 0
