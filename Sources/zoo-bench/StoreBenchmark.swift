@@ -4,7 +4,7 @@ import ZooModel
 import ZooRegistry
 
 /// `zoo-bench store [--versions N] [--deep-versions N] [--chain N] [--model FILE.safetensors]
-/// [--baseline PATH/zoo] [--runs R] [--dir DIR] [--keep] [--json]`
+/// [--baseline PATH/zoo] [--runs R] [--dir DIR [--reuse]] [--keep] [--json]`
 ///
 /// Builds three stores (formats/store.md, "Cost"):
 /// - `wide`: N versions (default 10,000) of 10 models, 3 small tensors each, every version the
@@ -16,7 +16,8 @@ import ZooRegistry
 /// Then times `zoo list`, `list --json`, `du`, `gc --dry-run`, `lineage` and `inspect` as whole
 /// processes (the `zoo` beside this executable, and the `--baseline` binary when given, run
 /// alternately on the same stores), and the small writes at `wide`: import of a 3-tensor file,
-/// tag, rm. Medians of R runs (default 5), in milliseconds.
+/// tag, rm. Medians of R runs (default 5), in milliseconds: wall time, and the child's CPU time
+/// (user + system, from wait4), which a shared machine disturbs much less.
 func runStoreBenchmark(arguments: [String]) throws {
     func option(_ name: String) -> String? {
         guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
@@ -45,9 +46,23 @@ func runStoreBenchmark(arguments: [String]) throws {
         binaries.insert(("baseline", baseline), at: 0)
     }
 
-    let wide = try StoreBench.buildWide(at: directory + "/wide", versions: wideVersions, say: say)
-    let deep = try StoreBench.buildDeep(at: directory + "/deep", versions: deepVersions, model: option("--model"), say: say)
-    let chain = try StoreBench.buildChain(at: directory + "/chain", versions: chainVersions, say: say)
+    // --reuse: time the stores a run with --dir DIR built before, instead of building them again.
+    let reuse = arguments.contains("--reuse")
+    func built(_ label: String, tensors: Int, ref: String, _ build: () throws -> StoreBench.Built) throws -> StoreBench.Built {
+        let path = directory + "/" + label
+        guard reuse, Store.isStore(at: path) else { return try build() }
+        let count = try Store.open(path).list().count
+        return StoreBench.finish(label, path, versions: count, tensors: tensors, ref: ref, since: Date(), say: say)
+    }
+    let wide = try built("wide", tensors: 3, ref: "model-\((wideVersions - 1) % 10)") {
+        try StoreBench.buildWide(at: directory + "/wide", versions: wideVersions, say: say)
+    }
+    let deep = try built("deep", tensors: 104, ref: "encoder") {
+        try StoreBench.buildDeep(at: directory + "/deep", versions: deepVersions, model: option("--model"), say: say)
+    }
+    let chain = try built("chain", tensors: 4, ref: "chain") {
+        try StoreBench.buildChain(at: directory + "/chain", versions: chainVersions, say: say)
+    }
     let tiny = directory + "/tiny.safetensors"
     try StoreBench.writeTinyFile(tiny)
 
@@ -69,7 +84,7 @@ func runStoreBenchmark(arguments: [String]) throws {
         var cold: [String: Double] = [:]
         try? FileManager.default.removeItem(atPath: store.path + "/.zoo/cache")
         let t0 = Date()
-        try StoreBench.run(zoo, ["du", "--zoo", store.path])
+        cold["zoo cpu"] = try StoreBench.run(zoo, ["du", "--zoo", store.path])
         cold["zoo"] = Date().timeIntervalSince(t0) * 1000
         record(store, "du, cache rebuilt", cold)
     }
@@ -79,17 +94,20 @@ func runStoreBenchmark(arguments: [String]) throws {
     for _ in 0..<runs {
         for (label, binary) in binaries {
             let t0 = Date()
-            try StoreBench.run(binary, ["import", tiny, "bench-new", "--codec", "raw", "--zoo", wide.path])
+            let importCPU = try StoreBench.run(binary, ["import", tiny, "bench-new", "--codec", "raw", "--zoo", wide.path])
             let t1 = Date()
             let latest = try Store.open(wide.path).resolve("bench-new").reference
             let t2 = Date()
-            try StoreBench.run(binary, ["tag", latest, "bench-new:fresh", "--zoo", wide.path])
+            let tagCPU = try StoreBench.run(binary, ["tag", latest, "bench-new:fresh", "--zoo", wide.path])
             let t3 = Date()
-            try StoreBench.run(binary, ["rm", latest, "--zoo", wide.path])
+            let rmCPU = try StoreBench.run(binary, ["rm", latest, "--zoo", wide.path])
             let t4 = Date()
             writes["import (3 tensors)"]?[label, default: []].append(t1.timeIntervalSince(t0) * 1000)
             writes["tag"]?[label, default: []].append(t3.timeIntervalSince(t2) * 1000)
             writes["rm"]?[label, default: []].append(t4.timeIntervalSince(t3) * 1000)
+            writes["import (3 tensors)"]?[label + " cpu", default: []].append(importCPU)
+            writes["tag"]?[label + " cpu", default: []].append(tagCPU)
+            writes["rm"]?[label + " cpu", default: []].append(rmCPU)
         }
     }
     for command in ["import (3 tensors)", "tag", "rm"] {
@@ -141,14 +159,16 @@ enum StoreBench {
 
     static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
-    /// Runs every binary `runs` times, alternating, and returns the median wall time of each (ms).
-    static func time(_ binaries: [(String, String)], runs: Int, _ body: (String) throws -> Void) throws -> [String: Double] {
+    /// Runs every binary `runs` times, alternating, and returns the median wall time of each
+    /// (ms, under its label) and the median CPU time (under "label cpu").
+    static func time(_ binaries: [(String, String)], runs: Int, _ body: (String) throws -> Double) throws -> [String: Double] {
         var times: [String: [Double]] = [:]
         for _ in 0..<runs {
             for (label, binary) in binaries {
                 let t0 = Date()
-                try body(binary)
+                let cpu = try body(binary)
                 times[label, default: []].append(Date().timeIntervalSince(t0) * 1000)
+                times[label + " cpu", default: []].append(cpu)
             }
         }
         return times.mapValues(median)
@@ -157,7 +177,8 @@ enum StoreBench {
     /// Runs `binary` with `arguments`, output discarded; throws when it fails. Spawns and waits
     /// with posix_spawn and waitpid: Foundation's `Process.waitUntilExit` polls every 50 ms on
     /// Linux, which would round every time up to a multiple of it.
-    static func run(_ binary: String, _ arguments: [String]) throws {
+    @discardableResult
+    static func run(_ binary: String, _ arguments: [String]) throws -> Double {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -169,23 +190,29 @@ enum StoreBench {
         let spawned = posix_spawn(&pid, binary, &actions, nil, argv, environ)
         guard spawned == 0 else { throw StoreError(.io, "cannot start \(binary): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         // WIFEXITED and WEXITSTATUS, which Swift does not import.
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
             throw StoreError(.io, "\(binary) \(arguments.joined(separator: " ")) failed (wait status \(status))")
         }
+        // The child's CPU time (user + system): unlike wall time, it hardly moves when other
+        // processes share the machine.
+        func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
+        return ms(usage.ru_utime) + ms(usage.ru_stime)
     }
 
     static func header(binaries: [String]) -> String {
         var text = "store".padding(toLength: 8, withPad: " ", startingAt: 0) + "command".padding(toLength: 26, withPad: " ", startingAt: 0)
-        for b in binaries { text += b.padding(toLength: 12, withPad: " ", startingAt: 0) }
-        return binaries.count > 1 ? text + "baseline/zoo" : text
+        for b in binaries { text += (b + " wall").padding(toLength: 15, withPad: " ", startingAt: 0) }
+        for b in binaries { text += (b + " cpu").padding(toLength: 15, withPad: " ", startingAt: 0) }
+        return binaries.count > 1 ? text + "wall ratio" : text
     }
 
     static func line(_ store: String, _ command: String, _ times: [String: Double], binaries: [String]) -> String {
         var text = store.padding(toLength: 8, withPad: " ", startingAt: 0) + command.padding(toLength: 26, withPad: " ", startingAt: 0)
-        for b in binaries {
-            text += (times[b].map { String(format: "%.1f ms", $0) } ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0)
+        for key in binaries + binaries.map({ $0 + " cpu" }) {
+            text += (times[key].map { String(format: "%.1f ms", $0) } ?? "-").padding(toLength: 15, withPad: " ", startingAt: 0)
         }
         if binaries.count > 1, let base = times["baseline"], let ours = times["zoo"], ours > 0 {
             text += String(format: "%.1fx", base / ours)
