@@ -172,7 +172,7 @@ import ZooModel
         let v1 = try f.commit("m", tag: "t", [("w", a)])
         try f.commit("m", [("w", b)], parent: v1.digest)
         let good = Array(try indexText(f).utf8)
-        var rng = StoreCrashRandom(state: 7)
+        var rng = SeededRandom(seed: 7)
         let alphabet = Array(#"{}[]:,"\ 0123456789.eE+-tfnulrs\u"#.utf8) + [0x00, 0x7F, 0xC3, 0xFF]
         var accepted = 0
         for _ in 0..<3000 {
@@ -196,17 +196,5 @@ import ZooModel
             #expect(Set(ours) == Set(digests) && ours.count == digests.count)
         }
         #expect(accepted > 10, "too few mutations were accepted to compare anything")
-    }
-}
-
-/// SplitMix64, a seeded generator for the mutation test.
-struct StoreCrashRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
