@@ -209,7 +209,9 @@ public struct FeatureCache: FeatureStore {
     /// (default: all others) uses it.
     private func removeEntry(_ name: String, remaining: [StoredEntry]? = nil, removingFile: Bool = false) {
         let path = entryPath(name)
-        let sha = (try? DiskIO.read(path, limit: FeatureCache.entryLimit)).flatMap { try? StoreJSON.decode(FeatureEntry.self, from: $0, what: "entry") }?.sha256
+        let entry = (try? DiskIO.read(path, limit: FeatureCache.entryLimit)).flatMap { try? StoreJSON.decode(FeatureEntry.self, from: $0, what: "entry") }
+        // An entry under another key's name says nothing about its own file (gc removes leftovers).
+        let sha = entry?.key.digest == name ? entry?.sha256 : nil
         try? DiskIO.remove(path)
         guard let sha, SHA256Digest.isValidHex(sha) else { return }
         let others = remaining ?? ((try? storedEntries()) ?? [])
