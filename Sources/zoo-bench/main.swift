@@ -7,6 +7,8 @@ usage: zoo-bench <benchmark> [arguments]
   store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+  features [--model REF] [--data PATH] [--epochs 30] ...
+                             frozen training on cached features vs one forward pass; a second run's backbone forwards
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,6 +21,8 @@ case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
 case "data":
     runDataBenchmark(arguments: Array(arguments.dropFirst()))
+case "features":
+    runFeatureCacheBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
