@@ -105,7 +105,10 @@ private func featureCacheBenchmark(zooPath: String, modelRef: String, dataPath: 
         tensors = prepared.tensors
         frozen = prepared.backboneLayers
     } else {
-        frozen = try ZooTrain.FreezeSpec(parsing: freeze).frozenLayerCount(for: description)
+        // The configuration's type names the freeze spec wherever it lives (ZooTrain, or ZooModel with the block work).
+        var spec = TrainingConfiguration()
+        spec.freeze = try .init(parsing: freeze)
+        frozen = try spec.freeze.frozenLayerCount(for: description)
     }
     func network() throws -> Network { try Network(description: description, tensors: tensors, frozenLayers: frozen, seed: 1) }
     let probe = try network()
