@@ -92,4 +92,22 @@ struct BlockVectorTests {
         }
         #expect(try step() == step())
     }
+
+    @Test(arguments: [nil, InitScheme.torchvision, .he])
+    func freshTensorsForEveryNodeBuildTheNetwork(scheme: InitScheme?) throws {
+        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
+        let v = try JSONDecoder().decode(Vector.self, from: data)
+        let fresh = try scheme.map { try Network.initialTensors(for: v.description, scheme: $0, seed: 5) }
+            ?? Network.initialTensors(for: v.description, seed: 5)
+        // Exactly the tensors the description names (its convs without bias get none).
+        #expect(Set(fresh.keys) == Set(v.tensors.keys))
+        for (name, values) in fresh { #expect(values.count == v.tensors[name]?.count, "\(name)") }
+        let network = try Network(description: v.description, tensors: fresh)
+        let y = network.forward(Tensor(shape: v.input.shape, data: v.input.data.map(Float.init)), training: true)
+        #expect(y.shape == [4, 5] && y.data.allSatisfy(\.isFinite))
+        // PyTorch's default draws conv weights within ±1/sqrt(fan_in): features.3's 3x3 has fan_in 16·9.
+        if scheme == nil {
+            #expect(fresh["features.3.conv.1.0.weight"]?.allSatisfy { abs($0) <= 1 / 12 } == true)
+        }
+    }
 }
