@@ -6,6 +6,7 @@ usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list and inspect time on a store of 1,000 versions
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
+  layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,6 +17,8 @@ case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
+case "layers":
+    runLayerBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
