@@ -27,13 +27,11 @@ let package = Package(
             name: "ZooFormat",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // glibc's mallopt: the trainer keeps freed activation buffers for reuse (HeapReuse.swift).
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "ZooModel", dependencies: ["ZooFormat"]),
         .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
         .target(
             name: "ZooTrain",
-            dependencies: ["ZooModel", "CMalloc"],
+            dependencies: ["ZooModel"],
             swiftSettings: [
                 // haswell: AVX2 + FMA for the GEMM micro-kernel (every machine of this project has them);
                 // ZOO_FMA lets the kernels use fused multiply-add only where it compiles to one instruction.

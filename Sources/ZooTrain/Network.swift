@@ -25,7 +25,6 @@ public final class Network {
     ///   - seed: seeds dropout masks.
     public init(description: ModelDescription, tensors: [String: [Float]], frozenLayers: Int? = nil,
                 seed: UInt64 = 0) throws(TrainError) {
-        _ = HeapReuse.isEnabled
         let shapes = try Network.shapes(for: description)
         let frozen = frozenLayers ?? description.frozenLayers
         guard frozen >= 0 && frozen <= description.layers.count else {

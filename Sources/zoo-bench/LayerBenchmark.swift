@@ -11,7 +11,6 @@ func runLayerBenchmark(arguments: [String]) {
     let quick = arguments.contains("--quick")
     let threads = Gemm.threadCount
     print("threads: \(threads) (ZOO_THREADS overrides; PyTorch runs with torch.set_num_threads(\(threads)))")
-    print("heap reuse: \(HeapReuse.isEnabled ? "on" : "off (ZOO_HEAP_REUSE=0)") for zoo; PyTorch with glibc's defaults")
     // ResNet-18's bn1 input, and MobileNetV2's features.2 expanded map.
     let shapes: [[Int]] = quick ? [[8, 64, 56, 56]] : [[32, 64, 112, 112], [32, 144, 56, 56]]
     let repeats = quick ? 3 : 5
