@@ -14,10 +14,10 @@ extension PickleReader {
     /// Calls the allowed global `callable` with `args` (REDUCE; NEWOBJ of `Parameter`).
     mutating func call(_ callable: PickleValue, _ args: PickleValue, at offset: Int, depth: Int = 0) throws(FormatError) -> PickleValue {
         guard case .global(let function) = callable else {
-            throw refuse(offset, "REDUCE calls a \(callable.kindName), which is not a global on the allow-list")
+            throw refuse(offset, "REDUCE calls \(callable.withArticle), which is not a global on the allow-list")
         }
         guard let a = tupleItems(args) else {
-            throw fail(offset, "\(function.qualifiedName) is called with a \(args.kindName), not a tuple of arguments")
+            throw fail(offset, "\(function.qualifiedName) is called with \(args.withArticle), not a tuple of arguments")
         }
         func arguments(_ counts: ClosedRange<Int>) throws(FormatError) {
             guard counts.contains(a.count) else {
@@ -35,7 +35,7 @@ extension PickleReader {
                 switch first {
                 case .list(let l): pairs = objects.lists[l]
                 case .tuple(let t): pairs = objects.tuples[t]
-                default: throw fail(offset, "collections.OrderedDict is called with a \(first.kindName), not a list of pairs")
+                default: throw fail(offset, "collections.OrderedDict is called with \(first.withArticle), not a list of pairs")
                 }
                 var flat: [PickleValue] = []
                 for pair in pairs {
@@ -53,14 +53,14 @@ extension PickleReader {
         case .rebuildParameter, .rebuildParameterWithState, .parameter:
             try arguments(function == .rebuildParameter ? 3...3 : function == .rebuildParameterWithState ? 4...4 : 1...2)
             guard case .tensor(let t) = a[0] else {
-                throw fail(offset, "\(function.qualifiedName) wraps a \(a[0].kindName), not a tensor")
+                throw fail(offset, "\(function.qualifiedName) wraps \(a[0].withArticle), not a tensor")
             }
             var tensor = objects.tensors[t]
             tensor.isParameter = true
             tensor.requiresGrad = true
             if a.count > 1 {
                 guard case .bool(let requiresGrad) = a[1] else {
-                    throw fail(offset, "\(function.qualifiedName)'s requires_grad is a \(a[1].kindName), not a bool")
+                    throw fail(offset, "\(function.qualifiedName)'s requires_grad is \(a[1].withArticle), not a bool")
                 }
                 tensor.requiresGrad = requiresGrad
             }
@@ -72,7 +72,7 @@ extension PickleReader {
                 throw refuse(offset, "torch._tensor._rebuild_from_type_v2 rebuilds with \(a[0].kindName); only the tensor rebuild functions are allowed")
             }
             guard case .global(let type) = a[1], type == .tensorClass || type == .parameter else {
-                throw refuse(offset, "torch._tensor._rebuild_from_type_v2 makes a \(a[1].kindName); only torch.Tensor and torch.nn.parameter.Parameter are allowed")
+                throw refuse(offset, "torch._tensor._rebuild_from_type_v2 makes \(a[1].withArticle); only torch.Tensor and torch.nn.parameter.Parameter are allowed")
             }
             guard depth == 0 else { throw fail(offset, "torch._tensor._rebuild_from_type_v2 is nested in itself") }
             let built = try call(a[0], a[2], at: offset, depth: depth + 1)
@@ -88,16 +88,16 @@ extension PickleReader {
             switch first {
             case .tuple(let t): dims = objects.tuples[t]
             case .list(let l): dims = objects.lists[l]
-            default: throw fail(offset, "torch.Size is called with a \(first.kindName), not a sequence of ints")
+            default: throw fail(offset, "torch.Size is called with \(first.withArticle), not a sequence of ints")
             }
             guard dims.allSatisfy({ $0.intValue != nil }) else { throw fail(offset, "torch.Size is called with something other than ints") }
             return newTuple(dims)
         case .device:
             try arguments(1...2)
-            guard let type = a[0].stringValue else { throw fail(offset, "torch.device is called with a \(a[0].kindName), not a string") }
+            guard let type = a[0].stringValue else { throw fail(offset, "torch.device is called with \(a[0].withArticle), not a string") }
             if a.count == 2 {
                 if case .none = a[1] { return .device(type) }
-                guard let index = a[1].intValue else { throw fail(offset, "torch.device's index is a \(a[1].kindName), not an int") }
+                guard let index = a[1].intValue else { throw fail(offset, "torch.device's index is \(a[1].withArticle), not an int") }
                 return .device("\(type):\(index)")
             }
             return .device(type)
@@ -110,13 +110,13 @@ extension PickleReader {
     private mutating func rebuildTensor(_ a: [PickleValue], at offset: Int) throws(FormatError) -> PickleValue {
         let what = "torch._utils._rebuild_tensor_v2"
         guard case .storage(let storage) = a[0] else {
-            throw fail(offset, "\(what)'s storage is a \(a[0].kindName), not a storage (persistent id)")
+            throw fail(offset, "\(what)'s storage is \(a[0].withArticle), not a storage (persistent id)")
         }
         guard let storageOffset = a[1].intValue, storageOffset >= 0 else {
-            throw fail(offset, "\(what)'s storage offset is \(a[1].kindName == "int" ? "negative or too large" : "a \(a[1].kindName)"), not a non-negative int")
+            throw fail(offset, "\(what)'s storage offset is \(a[1].kindName == "int" ? "negative or too large" : "\(a[1].withArticle)"), not a non-negative int")
         }
         func dims(_ value: PickleValue, _ role: String) throws(FormatError) -> [Int] {
-            guard let items = tupleItems(value) else { throw fail(offset, "\(what)'s \(role) is a \(value.kindName), not a tuple") }
+            guard let items = tupleItems(value) else { throw fail(offset, "\(what)'s \(role) is \(value.withArticle), not a tuple") }
             guard items.count <= PyTorchLimits.maxDimensions else {
                 throw fail(offset, "\(what)'s \(role) has \(items.count) dimensions, over the limit of \(PyTorchLimits.maxDimensions)", kind: .limitExceeded)
             }
@@ -124,7 +124,7 @@ extension PickleReader {
             out.reserveCapacity(items.count)
             for item in items {
                 guard let n = item.intValue, n >= 0 else {
-                    throw fail(offset, "\(what)'s \(role) holds \(item.kindName == "int" ? "a negative or too large int" : "a \(item.kindName)"), not a non-negative int")
+                    throw fail(offset, "\(what)'s \(role) holds \(item.kindName == "int" ? "a negative or too large int" : "\(item.withArticle)"), not a non-negative int")
                 }
                 out.append(n)
             }
@@ -144,7 +144,7 @@ extension PickleReader {
             elements = product
         }
         guard case .bool(let requiresGrad) = a[4] else {
-            throw fail(offset, "\(what)'s requires_grad is a \(a[4].kindName), not a bool")
+            throw fail(offset, "\(what)'s requires_grad is \(a[4].withArticle), not a bool")
         }
         if a.count == 7 {
             switch a[6] {
@@ -154,7 +154,7 @@ extension PickleReader {
                 let keys = objects.dicts[d].entries.map { $0.key.stringValue ?? $0.key.kindName }
                 throw FormatError(.invalidArgument, "\(name), byte \(offset): a tensor carries metadata \(keys) (conjugate or negative bits, or Python attributes), which zoo does not apply; save it with tensor.resolve_conj().resolve_neg() first")
             default:
-                throw fail(offset, "\(what)'s metadata is a \(a[6].kindName), not a dict")
+                throw fail(offset, "\(what)'s metadata is \(a[6].withArticle), not a dict")
             }
         }
         objects.tensors.append(PickleTensor(storage: storage, storageOffset: storageOffset, shape: shape, strides: strides,
@@ -170,7 +170,7 @@ extension PickleReader {
             switch state {
             case .none: break
             case .dict, .tuple: objects.dicts[d].attributes = state
-            default: throw fail(offset, "BUILD sets a dict's state to a \(state.kindName)")
+            default: throw fail(offset, "BUILD sets a dict's state to \(state.withArticle)")
             }
         case .tensor:
             switch state {
@@ -180,7 +180,7 @@ extension PickleReader {
             default: throw refuse(offset, "BUILD sets state (\(state.kindName)) on a tensor, which only the pre-1.0 tensor layout did")
             }
         default:
-            throw refuse(offset, "BUILD sets the state of a \(target.kindName); only dicts and tensors may be built")
+            throw refuse(offset, "BUILD sets the state of \(target.withArticle); only dicts and tensors may be built")
         }
     }
 }

@@ -188,12 +188,12 @@ public struct PickleReader {
     }
 
     mutating func setItems(_ pairs: ArraySlice<PickleValue>, into target: PickleValue, op: PickleOpcode, at offset: Int) throws(FormatError) {
-        guard case .dict(let d) = target else { throw fail(offset, "\(op.name) sets items on a \(target.kindName), not a dict", kind: .refused) }
+        guard case .dict(let d) = target else { throw fail(offset, "\(op.name) sets items on \(target.withArticle), not a dict", kind: .refused) }
         guard pairs.count % 2 == 0 else { throw fail(offset, "\(op.name) has an odd number of values after its MARK") }
         var i = pairs.startIndex
         while i < pairs.endIndex {
             guard let hashable = PickleKey(pairs[i], objects: objects) else {
-                throw fail(offset, "\(op.name) uses a \(pairs[i].kindName) as a dict key, which Python cannot hash")
+                throw fail(offset, "\(op.name) uses \(pairs[i].withArticle) as a dict key, which Python cannot hash")
             }
             objects.dicts[d].set(pairs[i], hashable: hashable, pairs[i + 1])
             i += 2
@@ -258,7 +258,10 @@ public struct PickleReader {
                 }
                 marks.append(stack.count)
             case .pop:
-                if stack.count > frameBase { stack.removeLast() } else { _ = try popToMark(op, at: offset) }
+                // As CPython: POP above a MARK drops a value; right after one it drops the MARK.
+                if stack.count > frameBase { stack.removeLast() } else if !marks.isEmpty { _ = try popToMark(op, at: offset) } else {
+                    throw fail(offset, "POP needs a value but the stack is empty")
+                }
             case .popMark:
                 _ = try popToMark(op, at: offset)
             case .dup:

@@ -56,6 +56,15 @@ public enum PickleValue: Sendable {
         }
     }
 
+    /// `kindName` with its article, for messages ("an int", "a dict", "None").
+    public var withArticle: String {
+        switch self {
+        case .none, .global: return kindName
+        case .int, .bigInt: return "an int"
+        default: return "a " + kindName
+        }
+    }
+
     /// The value as an `Int`, when it is an integer that fits.
     var intValue: Int? {
         if case .int(let v) = self { return Int(exactly: v) }

@@ -59,7 +59,7 @@ extension PyTorchCheckpoint {
                 reference.elementCount = viewCount
             } else if case .none = view {
             } else {
-                throw FormatError(.malformed, "the legacy object pickle, byte \(offset): storage '\(key)' has view metadata that is a \(view.kindName); the file is corrupt")
+                throw FormatError(.malformed, "the legacy object pickle, byte \(offset): storage '\(key)' has view metadata that is \(view.withArticle); the file is corrupt")
             }
             references.append(reference)
             return .storage(references.count - 1)
@@ -68,7 +68,7 @@ extension PyTorchCheckpoint {
         // The storage keys, sorted as torch.save sorts them; their bytes follow in this order.
         let keyList = try reader.load()
         guard case .list(let l) = keyList else {
-            throw FormatError(.malformed, "the legacy container's storage key list is a \(keyList.kindName), not a list; the file is corrupt")
+            throw FormatError(.malformed, "the legacy container's storage key list is \(keyList.withArticle), not a list; the file is corrupt")
         }
         var seen = Set<String>()
         var cursor = reader.position
@@ -77,7 +77,7 @@ extension PyTorchCheckpoint {
             switch item {
             case .string(let s): key = s
             case .int(let n): key = String(n)
-            default: throw FormatError(.malformed, "the legacy container's storage key \(i) is a \(item.kindName), not a string; the file is corrupt")
+            default: throw FormatError(.malformed, "the legacy container's storage key \(i) is \(item.withArticle), not a string; the file is corrupt")
             }
             guard seen.insert(key).inserted else {
                 throw FormatError(.malformed, "the legacy container lists storage '\(key)' twice; the file is corrupt")

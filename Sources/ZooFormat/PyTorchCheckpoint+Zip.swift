@@ -102,7 +102,7 @@ extension PyTorchCheckpoint {
         func bad(_ problem: String) -> FormatError {
             FormatError(.malformed, "\(pickle), byte \(offset): \(problem); the file is corrupt or was not written by torch.save")
         }
-        guard case .tuple(let t) = id else { throw bad("a persistent id is a \(id.kindName), not a tuple") }
+        guard case .tuple(let t) = id else { throw bad("a persistent id is \(id.withArticle), not a tuple") }
         let items = objects.tuples[t]
         guard let tag = items.first?.stringValue ?? items.first.flatMap({ if case .bytes(let b) = $0 { return String(decoding: b, as: UTF8.self) } else { return nil } }) else {
             throw bad("a persistent id does not start with its kind")
@@ -121,13 +121,13 @@ extension PyTorchCheckpoint {
         switch items[2] {
         case .string(let s): key = s
         case .int(let i): key = String(i)
-        default: throw bad("a storage key is a \(items[2].kindName), not a string")
+        default: throw bad("a storage key is \(items[2].withArticle), not a string")
         }
         guard !key.isEmpty, key.utf8.count <= 256, !key.contains("/"), key != "..", key != "." else {
             throw bad("storage key '\(key.prefix(40))' is not a plain name")
         }
         let location = items[3].stringValue ?? "?"
-        guard let count = items[4].intValue, count >= 0 else { throw bad("storage '\(key)' has an element count that is \(items[4].kindName == "int" ? "negative or too large" : "a \(items[4].kindName)")") }
+        guard let count = items[4].intValue, count >= 0 else { throw bad("storage '\(key)' has an element count that is \(items[4].kindName == "int" ? "negative or too large" : "\(items[4].withArticle)")") }
         guard UInt64(count) <= PyTorchLimits.maxElements else {
             throw FormatError(.limitExceeded, "\(pickle), byte \(offset): storage '\(key)' claims \(count) elements, over the limit of \(PyTorchLimits.maxElements); the file is corrupt or hostile")
         }

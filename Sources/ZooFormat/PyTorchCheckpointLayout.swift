@@ -77,7 +77,7 @@ struct PyTorchCheckpointLayout {
             if case .tensor = root {
                 throw FormatError(.invalidArgument, "the checkpoint is a single tensor, not a dict of named tensors; save it as {'name': tensor}")
             }
-            throw FormatError(.invalidArgument, "the checkpoint holds a \(root.kindName), not a dict of tensors")
+            throw FormatError(.invalidArgument, "the checkpoint holds \(root.withArticle), not a dict of tensors")
         }
         if case .dict = root, kids.contains(where: { if case .tensor = $0.value { return true } else { return false } }) {
             return ([], root)
@@ -103,7 +103,7 @@ struct PyTorchCheckpointLayout {
         }
         let here = path.isEmpty ? "the top level" : "'\(path.joined(separator: "."))'"
         guard let kids = children(of: value) else {
-            throw FormatError(.invalidArgument, "--key: \(here) is a \(value.kindName), which has no key '\(remaining)'")
+            throw FormatError(.invalidArgument, "--key: \(here) is \(value.withArticle), which has no key '\(remaining)'")
         }
         let matches = kids.filter { remaining == $0.key[...] || remaining.hasPrefix($0.key + ".") }
         guard let best = matches.max(by: { $0.key.count < $1.key.count }) else {
@@ -119,7 +119,12 @@ struct PyTorchCheckpointLayout {
 
     // MARK: Walking
 
-    private mutating func visit() throws(FormatError) {
+    /// Counts one node of a walk at `depth`, refusing structures nested deeper than
+    /// `PyTorchLimits.maxNesting` and walks longer than `PyTorchLimits.maxValues` nodes.
+    private mutating func visit(_ depth: Int) throws(FormatError) {
+        guard depth <= PyTorchLimits.maxNesting else {
+            throw FormatError(.limitExceeded, "the checkpoint nests containers deeper than \(PyTorchLimits.maxNesting) levels; no model checkpoint does, the file is hostile or corrupt")
+        }
         visits += 1
         guard visits <= PyTorchLimits.maxValues else {
             throw FormatError(.limitExceeded, "the checkpoint's containers refer to each other more than \(PyTorchLimits.maxValues) times; the file is hostile or corrupt")
@@ -148,17 +153,17 @@ struct PyTorchCheckpointLayout {
     }
 
     private mutating func holdsTensors(_ value: PickleValue, depth: Int) throws(FormatError) -> Bool {
-        try visit()
+        try visit(depth)
         if case .tensor = value { return true }
-        guard depth < PyTorchLimits.maxNesting, let kids = children(of: value) else { return false }
+        guard let kids = children(of: value) else { return false }
         for kid in kids where try holdsTensors(kid.value, depth: depth + 1) { return true }
         return false
     }
 
     private mutating func countTensors(_ value: PickleValue, depth: Int) throws(FormatError) -> Int {
-        try visit()
+        try visit(depth)
         if case .tensor = value { return 1 }
-        guard depth < PyTorchLimits.maxNesting, let kids = children(of: value) else { return 0 }
+        guard let kids = children(of: value) else { return 0 }
         var n = 0
         for kid in kids { n += try countTensors(kid.value, depth: depth + 1) }
         return n
@@ -166,10 +171,7 @@ struct PyTorchCheckpointLayout {
 
     private mutating func flatten(_ value: PickleValue, name: ArraySlice<String>, fullPath: [String], depth: Int,
                                   names: inout [String]) throws(FormatError) {
-        try visit()
-        guard depth <= PyTorchLimits.maxNesting else {
-            throw FormatError(.limitExceeded, "'\(fullPath.prefix(4).joined(separator: "."))...' nests deeper than \(PyTorchLimits.maxNesting) levels; the file is hostile or corrupt")
-        }
+        try visit(depth)
         if case .tensor(let t) = value {
             guard tensors.count < PyTorchLimits.maxTensors else {
                 throw FormatError(.limitExceeded, "the checkpoint names more than \(PyTorchLimits.maxTensors) tensors")
