@@ -6,19 +6,24 @@ extension TensorSource {
         case index
     }
 
-    /// What `path` holds, from its first 16 bytes (and, for JSON, its name): a zip archive or a
-    /// pickle is a PyTorch checkpoint, JSON is a shard index, an 8-byte length then `{` is
-    /// safetensors. `.zckpt` files and anything else are refused with what to do.
+    /// What `path` holds, from its first 16 bytes (and, for JSON, its name): an 8-byte length that
+    /// fits the file then `{` is safetensors, a zip archive or a pickle is a PyTorch checkpoint, JSON
+    /// is a shard index. `.zckpt` files and anything else are refused with what to do.
     static func sniff(_ path: String) throws(FormatError) -> Kind {
         let file = try FileDescriptor(reading: path)
         let size = try file.size()
         let head = try file.read(count: Int(min(size, 16)), at: 0)
         let kind: Kind? = head.withUnsafeBytes { raw -> Kind? in
+            // safetensors first: its 8-byte length may start with any byte (0x80 00 ... is a
+            // 128-byte header), but only it has `{` at byte 8 with a length that fits the file; a
+            // zip's byte 8 is its compression method and a legacy pickle's is part of the magic.
+            if raw.count >= 9, raw[8] == UInt8(ascii: "{"), UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) <= size - 8 {
+                return .safetensors
+            }
             if ZipArchive.looksLikeZip(raw) || raw.first == PickleOpcode.proto.rawValue { return .pytorch }
             if let first = raw.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }), first == UInt8(ascii: "{") {
                 return .index
             }
-            if raw.count >= 9, raw[8] == UInt8(ascii: "{") { return .safetensors }
             return nil
         }
         if let kind { return kind }

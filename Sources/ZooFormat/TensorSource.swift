@@ -107,7 +107,8 @@ public final class TensorSource {
                     }
                     opened = try Self.openSingle(shardPath, kind: shardKind, key: key)
                 } catch {
-                    throw FormatError(error.kind, "\(path): shard '\(shard)': \(error.message)")
+                    let inner = error.message.hasPrefix(shardPath + ": ") ? String(error.message.dropFirst(shardPath.count + 2)) : error.message
+                    throw FormatError(error.kind, "\(path): shard '\(shard)': \(inner)")
                 }
                 backends.append(opened.0)
                 metadatas.append(opened.2)

@@ -74,7 +74,8 @@ extension Store {
         } catch let error as StoreError {
             throw error
         } catch let error as FormatError {
-            throw StoreError(.format, "\(path): \(error.message)")
+            // Readers name the file themselves; say it once.
+            throw StoreError(.format, error.message.hasPrefix(path + ": ") ? error.message : "\(path): \(error.message)")
         } catch {
             throw StoreError(.format, "\(path): \(error)")
         }
