@@ -102,6 +102,8 @@ public struct PickleReader {
     }
 
     private func utf8(_ raw: UnsafeRawBufferPointer, for op: PickleOpcode, at offset: Int) throws(FormatError) -> String {
+        // Tensor names are ASCII: decoding needs no validation then.
+        if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
         guard let text = String(validating: raw, as: UTF8.self) else {
             throw fail(offset, "\(op.name) holds a string that is not valid UTF-8")
         }

@@ -3,9 +3,10 @@
 extension PyTorchCheckpoint {
     static func parseZip(_ bytes: UnsafeRawBufferPointer) throws(FormatError) -> Parsed {
         let archive = try ZipArchive(bytes: bytes)
+        // `<folder>/data.pkl`: one `/`, a non-empty folder.
         let pickles = archive.entries.filter { entry in
-            let parts = entry.name.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == 2 && parts[1] == "data.pkl" && !parts[0].isEmpty
+            entry.name.hasSuffix("/data.pkl") && entry.name.utf8.count > 9
+                && entry.name.utf8.filter({ $0 == UInt8(ascii: "/") }).count == 1
         }
         guard let pickleEntry = pickles.first else {
             if archive.entries.contains(where: { $0.name.hasSuffix("/constants.pkl") || $0.name.contains("/code/") }) {
@@ -123,7 +124,7 @@ extension PyTorchCheckpoint {
         case .int(let i): key = String(i)
         default: throw bad("a storage key is \(items[2].withArticle), not a string")
         }
-        guard !key.isEmpty, key.utf8.count <= 256, !key.contains("/"), key != "..", key != "." else {
+        guard !key.isEmpty, key.utf8.count <= 256, !key.utf8.contains(UInt8(ascii: "/")), key != "..", key != "." else {
             throw bad("storage key '\(key.prefix(40))' is not a plain name")
         }
         let location = items[3].stringValue ?? "?"

@@ -9,7 +9,9 @@ public final class PyTorchCheckpointFile {
     /// File length in bytes.
     public let fileSize: Int
     private let map: MappedFile
-    private var verified = Set<Int>()
+    private var prepared = Set<Int>()
+    /// Storages in the order the tensors first use them.
+    private let order: [Int]
 
     /// Opens and reads `path`; `key` picks the dict of tensors (see `PyTorchCheckpoint`).
     public init(path: String, key: String? = nil) throws(FormatError) {
@@ -24,18 +26,17 @@ public final class PyTorchCheckpointFile {
         } catch {
             throw FormatError(error.kind, "\(path): \(error.message)")
         }
+        var seen = Set<Int>()
+        order = checkpoint.tensors.map(\.storage).filter { seen.insert($0).inserted }
     }
 
     /// Tensor `index`'s bytes in row-major order: borrowed from the map when the tensor is a
-    /// contiguous slice of a stored storage, else a gathered copy. A zip storage's CRC-32 is
-    /// checked the first time any tensor of it is read.
+    /// contiguous slice of a stored storage, else a gathered copy. A storage's pages are mapped and
+    /// its zip CRC-32 checked the first time any of its tensors is read (see `prepare`).
     public func bytes(of index: Int) throws(FormatError) -> TensorBytes {
         let tensor = checkpoint.tensors[index]
-        do {
-            if !verified.contains(tensor.storage) {
-                try checkpoint.verifyStorage(tensor.storage, file: map.bytes)
-                verified.insert(tensor.storage)
-            }
+        do throws(FormatError) {
+            if !prepared.contains(tensor.storage) { try prepare(from: tensor.storage) }
             if case .file(let range, _) = checkpoint.storages[tensor.storage].data, let inner = checkpoint.contiguousRange(of: index) {
                 let start = range.lowerBound + inner.lowerBound
                 return TensorBytes(borrowing: UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + inner.count)]), owner: self)
@@ -44,5 +45,32 @@ public final class PyTorchCheckpointFile {
         } catch {
             throw FormatError(error.kind, "\(path): tensor '\(tensor.name)': \(error.message)")
         }
+    }
+
+    /// Bytes of storages prepared together: enough to keep both cores busy on small storages,
+    /// little enough that their pages are still in memory when the tensors are read.
+    static let batchBytes = 64 << 20
+
+    /// Maps the pages of `storage` and of the storages the next tensors use after it (up to
+    /// `batchBytes`), in one `madvise` each, and checks their CRC-32s, on all cores.
+    private func prepare(from storage: Int) throws(FormatError) {
+        guard let start = order.firstIndex(of: storage) else { return }
+        var batch: [Int] = []
+        var bytes = 0
+        for s in order[start...] where !prepared.contains(s) {
+            if !batch.isEmpty, bytes + checkpoint.storages[s].byteCount > Self.batchBytes { break }
+            batch.append(s)
+            bytes += checkpoint.storages[s].byteCount
+        }
+        var errors = [FormatError?](repeating: nil, count: batch.count)
+        let checkpoint = self.checkpoint, map = self.map
+        errors.withUnsafeMutableBufferPointer { out in
+            Parallel.run(batch.count) { i in
+                if case .file(let range, _) = checkpoint.storages[batch[i]].data { map.prefault(range) }
+                do throws(FormatError) { try checkpoint.verifyStorage(batch[i], file: map.bytes) } catch { out[i] = error }
+            }
+        }
+        if let error = errors.compactMap({ $0 }).first { throw error }
+        prepared.formUnion(batch)
     }
 }

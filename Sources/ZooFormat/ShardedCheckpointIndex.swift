@@ -49,7 +49,7 @@ public struct ShardedCheckpointIndex: Sendable, Equatable {
             guard seen.insert(tensor).inserted else {
                 throw FormatError(.malformed, "the shard index maps '\(tensor)' twice")
             }
-            guard !shard.isEmpty, shard.utf8.count <= 255, !shard.contains("/"), !shard.contains("\\"), shard != "..", shard != ".",
+            guard !shard.isEmpty, shard.utf8.count <= 255, !shard.utf8.contains(UInt8(ascii: "/")), !shard.utf8.contains(UInt8(ascii: "\\")), shard != "..", shard != ".",
                   !shard.utf8.contains(0) else {
                 throw FormatError(.refused, "the shard index maps '\(tensor)' to '\(shard)', which is not a plain file name in the index's folder; zoo reads shards beside the index only")
             }

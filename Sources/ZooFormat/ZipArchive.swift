@@ -109,7 +109,8 @@ public struct ZipArchive: Sendable {
                 throw fail(.malformed, "central directory entry \(index) at byte \(cursor) runs past the directory's end")
             }
             let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[(cursor + 46)..<(cursor + 46 + nameLength)])
-            guard let name = String(validating: nameBytes, as: UTF8.self) else {
+            guard let name = nameBytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: nameBytes, as: UTF8.self)
+                    : String(validating: nameBytes, as: UTF8.self) else {
                 throw fail(.malformed, "entry \(index)'s name is not valid UTF-8")
             }
             // zip64 extra field: the 64-bit values of whichever fields are saturated, in this order.
@@ -199,9 +200,23 @@ public struct ZipArchive: Sendable {
 
     /// Refuses a path that could leave the folder an archive is extracted to.
     static func checkPath(_ name: String) throws(FormatError) {
-        let components = name.split(separator: "/", omittingEmptySubsequences: false)
-        let unsafe = name.isEmpty || name.hasPrefix("/") || name.contains("\\") || name.utf8.contains(0)
-            || components.contains("..") || (name.utf8.count >= 2 && name.utf8.dropFirst().first == UInt8(ascii: ":"))
+        var unsafe = name.isEmpty || name.utf8.first == UInt8(ascii: "/")
+            || (name.utf8.count >= 2 && name.utf8.dropFirst().first == UInt8(ascii: ":"))
+        // One pass: no `\\`, no NUL, no component that is `..`.
+        var componentLength = 0, dots = 0
+        for byte in name.utf8 where !unsafe {
+            switch byte {
+            case UInt8(ascii: "\\"), 0: unsafe = true
+            case UInt8(ascii: "/"):
+                unsafe = componentLength == 2 && dots == 2
+                componentLength = 0
+                dots = 0
+            default:
+                componentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        if componentLength == 2 && dots == 2 { unsafe = true }
         guard !unsafe else {
             throw FormatError(.refused, "zip archive: entry '\(name)' has a path that leaves the archive (absolute, `..`, `\\` or a drive letter); the archive is hostile or corrupt, and zoo reads none of it")
         }

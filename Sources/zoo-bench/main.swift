@@ -5,6 +5,7 @@ let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list and inspect time on a store of 1,000 versions
+  pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
 """
 
@@ -12,6 +13,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+case "pytorch":
+    exit(runPyTorchBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
