@@ -29,42 +29,16 @@ import zlib
 
 import torch
 
+from pytorch_common import ZOO_DTYPES, raw_bytes, sample
+
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "formats", "vectors", "pytorch")
 MARKER = "/tmp/zoo-pickle-side-effect"
-DTYPES = {
-    torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
-    torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8",
-    torch.uint8: "U8", torch.bool: "BOOL",
-}
 good, bad = [], []
-
-
-def raw_bytes(t):
-    """The bytes of `t.contiguous()` in row-major order (what zoo must produce)."""
-    c = t.detach().contiguous()
-    if c.dtype == torch.bool:
-        c = c.to(torch.uint8)
-    return c.reshape(-1).view(torch.uint8).numpy().tobytes() if c.numel() else b""
-
-
-def sample(dtype, shape, seed):
-    g = torch.Generator().manual_seed(seed)
-    if dtype == torch.bool:
-        return torch.randint(0, 2, shape, generator=g).to(torch.bool)
-    if dtype.is_floating_point:
-        t = (torch.randn(shape, generator=g, dtype=torch.float64) * 0.05).to(dtype)
-        flat = t.view(-1)
-        specials = [float("nan"), float("inf"), float("-inf"), -0.0]
-        for i, v in enumerate(specials[: flat.numel()]):
-            flat[i] = v
-        return t
-    info = torch.iinfo(dtype)
-    return torch.randint(info.min, info.max, shape, generator=g, dtype=torch.int64).to(dtype)
 
 
 def all_dtypes():
     sd = collections.OrderedDict()
-    for i, (dtype, name) in enumerate(DTYPES.items()):
+    for i, (dtype, name) in enumerate(ZOO_DTYPES.items()):
         sd[f"w.{name.lower()}"] = sample(dtype, (3, 5), 10 + i)
     sd["scalar"] = torch.tensor(2.5)
     sd["empty"] = torch.zeros(0, 4)
@@ -111,7 +85,7 @@ def module_state_dict():
 def expected(sd, key=None, prefix=None, entries=None, container="pytorch-zip"):
     tensors = []
     for name, t in sd.items():
-        tensors.append({"name": name[len(prefix):] if prefix else name, "dtype": DTYPES[t.dtype],
+        tensors.append({"name": name[len(prefix):] if prefix else name, "dtype": ZOO_DTYPES[t.dtype],
                         "shape": list(t.shape), "sha256": hashlib.sha256(raw_bytes(t)).hexdigest()})
     return {"container": container, "key": key, "stripped_prefix": prefix, "tensors": tensors, "entries": entries or []}
 

@@ -30,15 +30,12 @@ import tempfile
 
 import torch
 
+from pytorch_common import ZOO_DTYPES, raw_bytes, sample
+
 ZOO = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "zoo"
 MOBILENET = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.environ.get("ZOO_TEST_DATA", ".build/test-data"), "mobilenet_v2-b0353104.pth")
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "formats", "vectors", "pytorch")
 MARKER = "/tmp/zoo-pickle-side-effect"
-ZOO_DTYPES = {
-    torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
-    torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8",
-    torch.uint8: "U8", torch.bool: "BOOL",
-}
 results = {"passed": 0, "failed": 0}
 
 
@@ -50,13 +47,6 @@ def report(ok, name, detail=""):
 def zoo(*args):
     run = subprocess.run([ZOO, *args], capture_output=True, text=True, timeout=900)
     return run.returncode, run.stdout, run.stderr
-
-
-def raw_bytes(t):
-    c = t.detach().contiguous()
-    if c.dtype == torch.bool:
-        c = c.to(torch.uint8)
-    return c.reshape(-1).view(torch.uint8).numpy().tobytes() if c.numel() else b""
 
 
 def read_safetensors(path):
@@ -85,20 +75,6 @@ def compare(name, expected, path):
         elif data != raw_bytes(t):
             problems.append(f"{key}: bytes differ from torch.load(...).contiguous()")
     report(not problems, name, "; ".join(problems[:5]))
-
-
-def sample(dtype, shape, seed):
-    g = torch.Generator().manual_seed(seed)
-    if dtype == torch.bool:
-        return torch.randint(0, 2, shape, generator=g).to(torch.bool)
-    if dtype.is_floating_point:
-        t = (torch.randn(shape, generator=g, dtype=torch.float64) * 0.05).to(dtype)
-        flat = t.view(-1)
-        for i, v in enumerate([float("nan"), float("inf"), float("-inf"), -0.0][: flat.numel()]):
-            flat[i] = v
-        return t
-    info = torch.iinfo(dtype)
-    return torch.randint(info.min, info.max, shape, generator=g, dtype=torch.int64).to(dtype)
 
 
 def cases():
@@ -177,21 +153,9 @@ def check_saved_files(tmp):
 
 
 def check_import_export(tmp):
-    store = os.path.join(tmp, "zoo")
-    zoo("init", store)
     for name, obj, key, prefix in cases()[:4] + cases()[7:8]:
         path = os.path.join(tmp, f"{name}-legacy-2.pt")
-        want = expected_tensors(torch.load(path), key, prefix)
-        code, _, err = zoo("import", path, name, "--zoo", store)
-        if code != 0:
-            report(False, f"import {name}", err.strip())
-            continue
-        out = os.path.join(tmp, f"{name}-exported.safetensors")
-        code, _, err = zoo("export", name, out, "--zoo", store)
-        if code != 0:
-            report(False, f"export {name}", err.strip())
-            continue
-        compare(f"import and export {name} (legacy)", want, out)
+        import_export(f"import and export {name} (legacy)", path, expected_tensors(torch.load(path), key, prefix), tmp)
 
 
 def check_sharded(tmp):
@@ -224,16 +188,21 @@ def check_sharded(tmp):
     st_index = os.path.join(folder, "model.safetensors.index.json")
     with open(st_index, "w") as f:
         json.dump({"metadata": {"total_size": 0}, "weight_map": st_map}, f)
-    store = os.path.join(tmp, "zoo-sharded")
+    import_export("import model.safetensors.index.json as one model", st_index, dict(sd), tmp)
+
+
+def import_export(label, path, want, tmp):
+    """Imports `path` into a fresh store, exports it as safetensors, and compares with `want`."""
+    store = os.path.join(tmp, "zoo-" + os.path.basename(path).replace(".", "-"))
     zoo("init", store)
-    code, _, err = zoo("import", st_index, "sharded", "--zoo", store)
-    exported = os.path.join(tmp, "sharded-exported.safetensors")
+    exported = store + ".safetensors"
+    code, _, err = zoo("import", path, "model", "--zoo", store)
     if code == 0:
-        code, _, err = zoo("export", "sharded", exported, "--zoo", store)
+        code, _, err = zoo("export", "model", exported, "--zoo", store)
     if code != 0:
-        report(False, "import model.safetensors.index.json", err.strip())
-        return
-    compare("import model.safetensors.index.json as one model", dict(sd), exported)
+        report(False, label, err.strip())
+    else:
+        compare(label, want, exported)
 
 
 def check_mobilenet(tmp):
@@ -256,16 +225,7 @@ def check_mobilenet(tmp):
         report(False, "MobileNetV2 .pth -> .zckpt -> safetensors", err.strip())
     else:
         compare("MobileNetV2 .pth -> .zckpt -> safetensors", want, back)
-    store = os.path.join(tmp, "zoo-mobilenet")
-    zoo("init", store)
-    code, _, err = zoo("import", MOBILENET, "mobilenet-v2", "--zoo", store)
-    exported = os.path.join(tmp, "mobilenet-exported.safetensors")
-    if code == 0:
-        code, _, err = zoo("export", "mobilenet-v2", exported, "--zoo", store)
-    if code != 0:
-        report(False, "import MobileNetV2 .pth", err.strip())
-    else:
-        compare("import MobileNetV2 .pth, export from the store", want, exported)
+    import_export("import MobileNetV2 .pth, export from the store", MOBILENET, want, tmp)
 
 
 def check_hostile_vectors_are_live(tmp):

@@ -3,18 +3,9 @@ extension CheckpointConversion {
     /// content) to safetensors or `.zckpt`. Tensors come out contiguous. safetensors output lists them
     /// in the official writer's order (dtype alignment, then name), so the file is the one
     /// `safetensors.torch.save_file` would write for the same tensors; `.zckpt` output keeps the
-    /// checkpoint's order.
+    /// checkpoint's order. `convert` has checked the options and that input and output differ.
     static func convertSource(from input: String, to output: String, format: CheckpointFileFormat, codec: Codec?, level: Int?,
                               key: String?, progress: ProgressHandler) throws(FormatError) -> Summary {
-        if let level, !(1...9).contains(level) {
-            throw FormatError(.invalidArgument, "compression level \(level) is out of range; use 1 (fastest) to 9 (smallest)")
-        }
-        if format == .safetensors, codec != nil || level != nil {
-            throw FormatError(.invalidArgument, "a codec or level applies only to .zckpt output; safetensors stores raw bytes")
-        }
-        guard realPath(input) != realPath(output) else {
-            throw FormatError(.invalidArgument, "input and output are the same file (\(input)); write to another path")
-        }
         let source = try TensorSource(path: input, key: key)
         let total = source.tensors.reduce(UInt64(0)) { $0 + UInt64($1.byteCount) }
         var done: UInt64 = 0

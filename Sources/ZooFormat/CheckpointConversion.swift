@@ -30,12 +30,6 @@ public enum CheckpointConversion {
     public static func convert(from input: String, to output: String, codec: Codec? = nil, level: Int? = nil,
                                key: String? = nil, progress: ProgressHandler = { _, _ in }) throws(FormatError) -> Summary {
         let to = try CheckpointFileFormat.of(output)
-        guard let from = CheckpointFileFormat(path: input) else {
-            return try convertSource(from: input, to: output, format: to, codec: codec, level: level, key: key, progress: progress)
-        }
-        if key != nil {
-            throw FormatError(.invalidArgument, "--key applies to PyTorch checkpoints; \(input) is a .\(from.fileExtension) file")
-        }
         if let level, !(1...9).contains(level) {
             throw FormatError(.invalidArgument, "compression level \(level) is out of range; use 1 (fastest) to 9 (smallest)")
         }
@@ -44,6 +38,12 @@ public enum CheckpointConversion {
         }
         guard realPath(input) != realPath(output) else {
             throw FormatError(.invalidArgument, "input and output are the same file (\(input)); write to another path")
+        }
+        guard let from = CheckpointFileFormat(path: input) else {
+            return try convertSource(from: input, to: output, format: to, codec: codec, level: level, key: key, progress: progress)
+        }
+        if key != nil {
+            throw FormatError(.invalidArgument, "--key applies to PyTorch checkpoints; \(input) is a .\(from.fileExtension) file")
         }
         var summary: Summary
         switch (from, to) {

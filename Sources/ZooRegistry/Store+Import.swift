@@ -59,7 +59,7 @@ extension Store {
                 try Store.checkArchitecture(architecture, shapes: Dictionary(file.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
                 for (i, entry) in file.tensors.enumerated() {
-                    try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
+                    _ = try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
                         try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, raw: raw, codec: codec, level: level)
                     }
                 }
