@@ -20,7 +20,13 @@ enum TargetArgument {
     func validate(anyContent: Bool = false) throws {
         switch self {
         case .file(let path):
-            if anyContent, FileManager.default.fileExists(atPath: path) || TensorSource.looksReadable(path) { return }
+            if anyContent {
+                guard CheckpointFileFormat(path: path) != nil || TensorSource.looksReadable(path)
+                        || FileManager.default.fileExists(atPath: path) else {
+                    throw ValidationError("'\(path)' does not exist and is not named like a checkpoint (.zckpt, .safetensors, .pt, .pth, .bin, .ckpt, *.index.json)")
+                }
+                return
+            }
             guard CheckpointFileFormat(path: path) != nil else {
                 throw ValidationError("'\(path)' must end in .zckpt or .safetensors (the extension tells zoo how to read it)")
             }
