@@ -147,6 +147,13 @@ def write_good():
     assert all(raw_bytes(torch.load(path)[k]) == raw_bytes(sd[k]) for k in sd)
     good.append({"file": "good_deflated_zip.pt", "why": "every zip entry deflated", "expect": expected(sd)})
 
+    # An empty view whose offset lies far past its storage's end (torch.load accepts it).
+    path = os.path.join(OUT, "good_empty_view_zip.pt")
+    with open(path, "wb") as f:
+        f.write(torch_zip(tensor_pickle(size=(0, 3), stride=(3, 1), offset=1 << 50, numel=2), {"0": struct.pack("<2f", 1.0, 2.0)}))
+    good.append({"file": "good_empty_view_zip.pt", "why": "an empty tensor whose offset is 2^50, past its 2-element storage",
+                 "expect": expected(torch.load(path))})
+
     # A sharded checkpoint: two .bin shards (one per container) and the hub's index.
     shard_dir = os.path.join(OUT, "sharded")
     os.makedirs(shard_dir, exist_ok=True)

@@ -41,20 +41,21 @@ extension PyTorchCheckpoint {
     /// the tensor is contiguous (no copy), else a gathered copy.
     public func withContiguousBytes<R>(of index: Int, file: UnsafeRawBufferPointer,
                                        _ body: (UnsafeRawBufferPointer) throws(FormatError) -> R) throws(FormatError) -> R {
-        let tensor = tensors[index]
-        guard tensor.isContiguous else {
+        guard let range = contiguousRange(of: index) else {
             return try contiguousBytes(of: index, file: file).withBytes(body)
         }
-        return try withStorageBytes(tensor.storage, file: file) { (source) throws(FormatError) in
-            let start = tensor.storageOffset * tensor.dtype.byteWidth
-            return try body(UnsafeRawBufferPointer(rebasing: source[start..<(start + tensor.byteCount)]))
+        return try withStorageBytes(tensors[index].storage, file: file) { (source) throws(FormatError) in
+            try body(UnsafeRawBufferPointer(rebasing: source[range]))
         }
     }
 
-    /// The byte range of a contiguous tensor in its storage, nil for other views.
+    /// The byte range of a contiguous tensor in its storage, nil for other views. An empty tensor's
+    /// range is empty wherever its offset points (PyTorch lets an empty view's offset lie past the
+    /// end of its storage, and `checkViews` does not bound it).
     func contiguousRange(of index: Int) -> Range<Int>? {
         let tensor = tensors[index]
         guard tensor.isContiguous else { return nil }
+        guard tensor.elementCount > 0 else { return 0..<0 }
         let start = tensor.storageOffset * tensor.dtype.byteWidth
         return start..<(start + tensor.byteCount)
     }
