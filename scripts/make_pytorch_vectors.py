@@ -294,6 +294,8 @@ def write_bad():
             "BINUNICODE8 declares 4611686018427387904 bytes", "a string that claims 2^62 bytes")
     add_bad("bad_absurd_tensor_zip.pt", torch_zip(tensor_pickle(size=(1 << 40, 1 << 40), stride=(1 << 40, 1)), {"0": floats}),
             "limitExceeded", "more than 1099511627776 elements", "a tensor of 2^80 elements over a 2-element storage")
+    add_bad("bad_expand_bomb_zip.pt", torch_zip(tensor_pickle(size=(1 << 20, 1 << 20), stride=(0, 0)), {"0": floats}),
+            "limitExceeded", "expanded views", "a 2^40-element view with strides (0, 0) over a 2-element storage: 4 TiB once contiguous")
     add_bad("bad_absurd_storage_legacy.pt", legacy_file(tensor_pickle(numel=1 << 62, legacy=True), {}, keys=["0"]),
             "limitExceeded", "claims 4611686018427387904 elements", "a storage that claims 2^62 elements")
     add_bad("bad_storage_past_end_legacy.pt",

@@ -138,10 +138,12 @@ public struct PyTorchCheckpoint: Sendable {
 
     /// Checks every tensor in the pickle (imported or not) against its storage: the element at the
     /// largest offset its size and strides reach must lie inside the storage, computed without
-    /// overflow. Returns each tensor's (storage, absolute element offset).
+    /// overflow; and expanded views together stay under `PyTorchLimits.maxExpandedBytes`. Returns
+    /// each tensor's (storage, absolute element offset).
     static func checkViews(_ parsed: Parsed) throws(FormatError) -> [(storage: Int, offset: Int)] {
         var out: [(storage: Int, offset: Int)] = []
         out.reserveCapacity(parsed.objects.tensors.count)
+        var expanded: UInt64 = 0
         for tensor in parsed.objects.tensors {
             let reference = parsed.references[tensor.storage]
             let storage = parsed.storages[reference.storage]
@@ -159,6 +161,12 @@ public struct PyTorchCheckpoint: Sendable {
                 let (end, o3) = (last - reference.elementOffset).addingReportingOverflow(1)
                 guard !o3, end <= reference.elementCount else {
                     throw viewError(tensor, storage, "it reaches element \(last - reference.elementOffset) of a storage of \(reference.elementCount)")
+                }
+                if elements > reference.elementCount {
+                    expanded += UInt64(elements) * UInt64(storage.dtype.byteWidth)
+                    guard expanded <= PyTorchLimits.maxExpandedBytes else {
+                        throw FormatError(.limitExceeded, "expanded views (more elements than their storage, as x.expand() makes) would take more than \(PyTorchLimits.maxExpandedBytes) bytes once made contiguous; the file is hostile, or save those tensors with .contiguous() first")
+                    }
                 }
             }
             out.append((reference.storage, start))

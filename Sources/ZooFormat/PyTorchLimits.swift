@@ -30,6 +30,10 @@ public enum PyTorchLimits {
     public static let maxElements = FormatLimits.maxElements
     /// Most storages and tensors in one checkpoint (as `.zckpt` allows tensors).
     public static let maxTensors = FormatLimits.maxTensors
+    /// Most bytes the contiguous forms of all *expanded* views may take together (1 GiB): views
+    /// with more elements than their storage (a stride of 0, overlapping strides), which a few
+    /// bytes of pickle can make terabytes large when gathered.
+    public static let maxExpandedBytes: UInt64 = 1 << 30
 
     // MARK: Zip container (§2.1)
 
