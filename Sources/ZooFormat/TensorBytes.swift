@@ -40,7 +40,13 @@ public struct TensorBytes {
     /// A copy of the bytes.
     public var array: [UInt8] {
         switch backing {
-        case .borrowed(let bytes, let owner): return withExtendedLifetime(owner) { Array(bytes) }
+        case .borrowed(let bytes, let owner):
+            return withExtendedLifetime(owner) {
+                [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+                    if let base = bytes.baseAddress, let target = buffer.baseAddress { target.update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+                    initialized = bytes.count
+                }
+            }
         case .owned(let bytes): return bytes
         }
     }
