@@ -4,7 +4,7 @@ import Foundation
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
-  store                      list and inspect time on a store of 1,000 versions
+  store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
   pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
 """
