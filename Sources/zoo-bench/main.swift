@@ -4,21 +4,27 @@ import Foundation
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
-  store                      list and inspect time on a store of 1,000 versions
+  store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
+  pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
+  data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+case "pytorch":
+    exit(runPyTorchBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
 case "layers":
     runLayerBenchmark(arguments: Array(arguments.dropFirst()))
+case "data":
+    runDataBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)

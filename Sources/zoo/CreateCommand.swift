@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooFormat
 import ZooModel
 import ZooRegistry
@@ -79,6 +80,12 @@ struct CreateCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard Codec(rawValue: codec) != nil else { throw ValidationError("--codec must be raw, deflate or planes, not '\(codec)'") }
+        do {
+            // With --arch and no --input the shape is the description's, checked when it is read.
+            if let input { _ = try card.imagePreprocessing(input: try ModelBuilder.parseShape(input)) }
+        } catch let error as DataError {
+            throw ValidationError(error.message)
+        }
         if let labels, labelList(labels).contains(where: \.isEmpty) {
             throw ValidationError("--labels '\(labels)' has an empty name; give class names separated by commas")
         }
@@ -110,6 +117,9 @@ struct CreateCommand: ParsableCommand {
                                                 scheme: scheme, seed: seed, labels: labels.map(labelList))
             }
             card.apply(to: &built.description.metadata)
+            if let recipe = try card.imagePreprocessing(input: built.description.input ?? []) {
+                built.description.metadata.preprocessing = recipe
+            }
             let zoo = try store.open(forWriting: true)
             let result = try zoo.commitNew(built.tensors, model: built.description, name: ref.name, tag: tag,
                                            codec: Codec(rawValue: codec) ?? .planes)
