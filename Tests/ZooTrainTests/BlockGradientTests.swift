@@ -84,20 +84,30 @@ struct BlockGradientTests {
 
     @Test(arguments: [true, false])
     func squeezeExcitationInvertedResidual(training: Bool) throws {
-        let (net, _) = try BlockExamples.network(try BlockExamples.layer("features.2"), input: [16, 3, 3])
-        #expect(net.outputShape == [16, 3, 3])
-        // The squeeze's ReLU sees only 2 x 8 pre-activations, all within ±0.3, and one within 1e-4
-        // of the kink defeats every difference; the inputs are ones where none is within 0.005 (checked).
-        let x = randomTensor([2, 16, 3, 3], seed: training ? 47 : 60)
-        let block = try #require(net.layers[0] as? BlockLayer)
-        var squeezed = x
-        for (name, step) in zip(block.nodeNames, block.steps) {
-            guard case .single(let layer) = step else { continue }
-            squeezed = layer.forward(squeezed, training: training)
-            if name == "block.2.fc1" { break }
+        // As written (a depthwise 3x3) where the conv kernels run groups; else with a dense 3x3.
+        let net: Network
+        do {
+            net = try BlockExamples.network(try BlockExamples.layer("features.2", denseDepthwise: false), input: [16, 3, 3]).0
+        } catch let error as TrainError where error.kind == .unsupportedLayer {
+            net = try BlockExamples.network(try BlockExamples.layer("features.2"), input: [16, 3, 3]).0
         }
-        #expect(squeezed.shape == [2, 8, 1, 1])
-        #expect(squeezed.data.allSatisfy { abs($0) > 0.005 }, "\(squeezed.data)")
+        #expect(net.outputShape == [16, 3, 3])
+        let block = try #require(net.layers[0] as? BlockLayer)
+        // The squeeze's ReLU sees only 2 x 8 pre-activations, all within ±0.3, and one within 1e-4
+        // of the kink defeats every difference. The input is the first of a fixed list of seeds
+        // whose pre-activations all keep 0.005 from the kink (the differences' precondition).
+        func squeezed(_ x: Tensor) -> Tensor {
+            var t = x
+            for (name, step) in zip(block.nodeNames, block.steps) {
+                guard case .single(let layer) = step else { continue }
+                t = layer.forward(t, training: training)
+                if name == "block.2.fc1" { break }
+            }
+            return t
+        }
+        let x = try #require((41...80).lazy.map { randomTensor([2, 16, 3, 3], seed: UInt64($0)) }
+            .first { squeezed($0).data.allSatisfy { abs($0) > 0.005 } })
+        #expect(squeezed(x).shape == [2, 8, 1, 1])
         check(block, input: x, training: training)
     }
 
