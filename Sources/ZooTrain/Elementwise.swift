@@ -59,33 +59,14 @@ enum Elementwise {
         return out
     }
 
-    /// Σ `p[0..<count]`, in Double, with Float SIMD partial sums of at most 4096 elements each (so
-    /// long planes keep Double accuracy); the order is fixed by `count` alone.
+    /// Σ `p[0..<count]`, summed as `sum(_:_:_:_:_:)` sums.
     @inline(__always)
     static func sum(_ p: UnsafePointer<Float>, _ count: Int) -> Double {
-        var total = 0.0
-        var start = 0
-        while start < count {
-            let end = min(count, start + 4096)
-            var a0 = V(), a1 = V()
-            var i = start
-            while i + 32 <= end {
-                a0 += UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
-                a1 += UnsafeRawPointer(p + i + 16).loadUnaligned(as: V.self)
-                i += 32
-            }
-            var s = Double((a0 + a1).sum())
-            while i < end {
-                s += Double(p[i])
-                i += 1
-            }
-            total += s
-            start = end
-        }
-        return total
+        sum(p, p, count, { a, _ in a }, { a, _ in a })
     }
 
-    /// Σ `f(a[i], b[i])` over `0..<count`, summed as `sum` does.
+    /// Σ `f(a[i], b[i])` over `0..<count`, in Double, with Float SIMD partial sums of at most 4096
+    /// elements each (so long planes keep Double accuracy); the order is fixed by `count` alone.
     @inline(__always)
     static func sum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int, _ f: (V, V) -> V,
                     _ scalar: (Float, Float) -> Float) -> Double {

@@ -121,20 +121,11 @@ func pytorchLayerMilliseconds(shapes: [[Int]], threads: Int, repeats: Int) -> [S
         out['mul (SE gate) backward'] = best(lambda: (gy * gate, (gy * x).sum((2, 3), keepdim=True)))
         for k, v in out.items(): print(key, k, '=', v)
     """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script]
-    var env = ProcessInfo.processInfo.environment
-    env["OMP_NUM_THREADS"] = String(threads)
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return [:] }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    guard let output = referenceOutput("/usr/bin/python3", ["-c", script], environment: ["OMP_NUM_THREADS": String(threads)]) else {
+        return [:]
+    }
     var result: [String: Double] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+    for line in output.split(separator: "\n") {
         let parts = line.components(separatedBy: " = ")
         if parts.count == 2, let ms = Double(parts[1]) { result[parts[0]] = ms }
     }

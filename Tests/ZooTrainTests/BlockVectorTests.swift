@@ -9,16 +9,24 @@ import ZooModel
 /// running statistics after a training forward, and every parameter's gradient, each within
 /// 1e-4 of (1 + the reference's largest magnitude), the parity tolerance of issue 9.
 struct BlockVectorTests {
-    struct Vector: Decodable {
-        struct Array: Decodable { var shape: [Int]; var data: [Double] }
+    /// The vector: ForwardVectorTests' format with the loss weights and gradients.
+    struct Vector {
         var description: ModelDescription
         var tensors: [String: [Double]]
-        var input: Array
-        var output_eval: Array
-        var output_train: Array
+        var input: ForwardVectorTests.Vector.Array
+        var output_eval: ForwardVectorTests.Vector.Array
+        var output_train: ForwardVectorTests.Vector.Array
         var tensors_after_train: [String: [Double]]
-        var loss_weights: Array
+        var loss_weights: ForwardVectorTests.Vector.Array
         var gradients: [String: [Double]]
+    }
+
+    func load() throws -> Vector {
+        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
+        let v = try JSONDecoder().decode(ForwardVectorTests.Vector.self, from: data)
+        return Vector(description: v.description, tensors: v.tensors, input: v.input, output_eval: v.output_eval,
+                      output_train: v.output_train, tensors_after_train: v.tensors_after_train,
+                      loss_weights: try #require(v.loss_weights), gradients: try #require(v.gradients))
     }
 
     /// max |a - b| / (1 + max |b|).
@@ -29,8 +37,7 @@ struct BlockVectorTests {
     }
 
     @Test func matchesPyTorch() throws {
-        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
-        let v = try JSONDecoder().decode(Vector.self, from: data)
+        let v = try load()
         #expect(v.description.schema == 2)
         let network = try Network(description: v.description, tensors: v.tensors.mapValues { $0.map(Float.init) })
         let x = Tensor(shape: v.input.shape, data: v.input.data.map(Float.init))
@@ -57,8 +64,7 @@ struct BlockVectorTests {
     }
 
     @Test func frozenBlocksKeepTheirStatisticsAndGetNoGradientWork() throws {
-        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
-        let v = try JSONDecoder().decode(Vector.self, from: data)
+        let v = try load()
         let tensors = v.tensors.mapValues { $0.map(Float.init) }
         // Freeze the stem and the first two blocks (layers 0-4).
         let network = try Network(description: v.description, tensors: tensors, frozenLayers: 5)
@@ -81,8 +87,7 @@ struct BlockVectorTests {
     }
 
     @Test func trainingStepsAreBitReproducible() throws {
-        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
-        let v = try JSONDecoder().decode(Vector.self, from: data)
+        let v = try load()
         func step() throws -> [String: [Float]] {
             let network = try Network(description: v.description, tensors: v.tensors.mapValues { $0.map(Float.init) })
             let x = Tensor(shape: v.input.shape, data: v.input.data.map(Float.init))
@@ -95,8 +100,7 @@ struct BlockVectorTests {
 
     @Test(arguments: [nil, InitScheme.torchvision, .he])
     func freshTensorsForEveryNodeBuildTheNetwork(scheme: InitScheme?) throws {
-        let data = try Data(contentsOf: TestPaths.vectors.appendingPathComponent("blocks_resnet_mobilenet.json"))
-        let v = try JSONDecoder().decode(Vector.self, from: data)
+        let v = try load()
         let fresh = try scheme.map { try Network.initialTensors(for: v.description, scheme: $0, seed: 5) }
             ?? Network.initialTensors(for: v.description, seed: 5)
         // Exactly the tensors the description names (its convs without bias get none).
