@@ -150,14 +150,6 @@ func torchvisionLoaderRate(folder: String, workers: Int) -> Double? {
     print(n / (time.perf_counter() - t))
     """
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    guard let output = referenceOutput("/usr/bin/python3", ["-c", script]) else { return nil }
+    return Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
 }
