@@ -59,6 +59,12 @@ public final class ActivationLayer: NetworkLayer {
         }
     }
 
+    /// See `NetworkLayer.releaseSaved()`.
+    public func releaseSaved() { saved = Tensor(zeros: [0]) }
+
+    /// Elements kept for backward (tests of `releaseSaved`).
+    var savedElements: Int { saved.count }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }

@@ -129,6 +129,12 @@ public final class BatchNormLayer: NetworkLayer {
         x = Tensor(shape: x.shape, data: y)
     }
 
+    /// See `NetworkLayer.releaseSaved()`.
+    public func releaseSaved() { input = Tensor(zeros: [0]) }
+
+    /// Elements kept for backward (tests of `releaseSaved`).
+    var savedElements: Int { input.count }
+
     /// Σ over one channel of the batch.
     private static func channelSum(_ x: UnsafePointer<Float>, n: Int, c: Int, spatial: Int, ch: Int) -> Double {
         var s = 0.0

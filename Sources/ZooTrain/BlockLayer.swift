@@ -83,6 +83,16 @@ public final class BlockLayer: NetworkLayer {
         x = values[outputValue] ?? Tensor(zeros: [0])
     }
 
+    /// See `NetworkLayer.releaseSaved()`: every node's.
+    public func releaseSaved() {
+        for step in steps {
+            switch step {
+            case .single(let layer): layer.releaseSaved()
+            case .merge(let merge): merge.releaseSaved()
+            }
+        }
+    }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         var g = gy

@@ -8,4 +8,11 @@ public protocol MergeLayer: AnyObject {
     func forward(_ inputs: inout [Tensor], training: Bool) -> Tensor
     /// dL/d(input k) for each `k` where `needed[k]`, nil elsewhere, given dL/d(output) of the last forward.
     func backward(_ gradOutput: Tensor, needed: [Bool]) -> [Tensor?]
+    /// Drops what the last forward kept for backward (see `NetworkLayer.releaseSaved`).
+    func releaseSaved()
+}
+
+extension MergeLayer {
+    /// Ops that keep nothing large for backward have nothing to drop.
+    public func releaseSaved() {}
 }

@@ -102,6 +102,9 @@ public final class MulLayer: MergeLayer {
         }
     }
 
+    /// See `MergeLayer.releaseSaved()`.
+    public func releaseSaved() { inputs = [] }
+
     /// See `MergeLayer.backward(_:needed:)`.
     public func backward(_ gy: Tensor, needed: [Bool]) -> [Tensor?] {
         let shape = outputShape

@@ -63,10 +63,16 @@ public final class Network {
     }
 
     /// Runs layers `0..<upTo` (all by default) on a batch `[N] + inputShape`.
+    ///
+    /// In training mode, layers below the lowest trainable one drop what they kept for backward as
+    /// soon as they have run (backward never reaches them), so a frozen backbone holds no
+    /// activations between batches.
     public func forward(_ input: Tensor, training: Bool, upTo: Int? = nil) -> Tensor {
         var x = input
+        let unreached = training ? (lowestTrainableLayer ?? layers.count) : 0
         for i in 0..<(upTo ?? layers.count) {
             layers[i].forward(updating: &x, training: training && i >= frozenLayers)
+            if i < unreached { layers[i].releaseSaved() }
         }
         return x
     }

@@ -24,6 +24,10 @@ public protocol NetworkLayer: AnyObject {
     /// parameters' gradients when `parameterGradients`. With `inputGradient` false the input
     /// gradient is not computed and `gradient` is left unspecified.
     func backward(updating gradient: inout Tensor, inputGradient: Bool, parameterGradients: Bool)
+    /// Drops what the last forward kept for backward (its input or output, masks), so a layer that
+    /// backward will not reach (below a frozen cut) does not hold an activation until the next
+    /// batch. A backward after this is not defined.
+    func releaseSaved()
 }
 
 extension NetworkLayer {
@@ -36,6 +40,9 @@ extension NetworkLayer {
     public func forward(updating x: inout Tensor, training: Bool) {
         x = forward(x, training: training)
     }
+
+    /// Layers that keep nothing large for backward have nothing to drop.
+    public func releaseSaved() {}
 
     /// Layers without an in-place form compute a new gradient.
     public func backward(updating gradient: inout Tensor, inputGradient: Bool, parameterGradients: Bool) {

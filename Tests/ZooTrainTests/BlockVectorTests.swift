@@ -80,6 +80,13 @@ struct BlockVectorTests {
             #expect(after[name] != tensors[name], "trainable \(name) did not update")
         }
         #expect(network.trainableParameters.allSatisfy { !$0.name.hasPrefix("layer1.") && !$0.name.hasPrefix("conv1") })
+        // Layers backward does not reach hold no activations after the forward; the others do.
+        func saved(_ layer: NetworkLayer) -> Int {
+            let inner = (layer as? BlockLayer)?.nodeLayers ?? [layer]
+            return inner.reduce(0) { $0 + (($1 as? BatchNormLayer)?.savedElements ?? ($1 as? ActivationLayer)?.savedElements ?? 0) }
+        }
+        #expect(network.layers.prefix(5).allSatisfy { saved($0) == 0 })
+        #expect(saved(network.layers[5]) > 0 && saved(network.layers[6]) > 0)
         // The frozen blocks ran in evaluation mode: their parameters' gradients stay zero.
         for layer in network.layers.prefix(5) {
             for p in layer.parameters { #expect(p.gradient.data.allSatisfy { $0 == 0 }, "\(p.name)") }
