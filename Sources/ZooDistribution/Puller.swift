@@ -125,15 +125,12 @@ public struct Puller: Sendable {
             while true {
                 let blob: IncomingBlob
                 do throws(StoreError) { blob = try writer.incoming(d.digest, size: d.size) } catch { throw DistributionError(error) }
-                let kept = blob.resumedBytes
-                if kept > 0 {
-                    counts.withLock { $0.resumed += kept }
-                    progress?(.moved(bytes: kept))
-                }
-                try await client.fetchBlob(repository, into: blob) { n in
+                if blob.resumedBytes > 0 { progress?(.moved(bytes: blob.resumedBytes)) }
+                let kept = try await client.fetchBlob(repository, into: blob) { n in
                     counts.withLock { $0.bytes += n }
                     progress?(.moved(bytes: n))
                 }
+                if kept > 0 { counts.withLock { $0.resumed += kept } }
                 do throws(StoreError) {
                     try blob.finish()
                     counts.withLock { $0.fetched += 1 }
@@ -180,12 +177,12 @@ public struct Puller: Sendable {
         while true {
             let blob: IncomingBlob
             do throws(StoreError) { blob = try writer.incoming(layer.digest, size: layer.size) } catch { throw DistributionError(error) }
-            let kept = blob.resumedBytes
-            if kept > 0 { counts.withLock { $0.resumed += kept }; progress?(.moved(bytes: kept)) }
-            try await client.fetchBlob(source.repository, into: blob) { n in
+            if blob.resumedBytes > 0 { progress?(.moved(bytes: blob.resumedBytes)) }
+            let kept = try await client.fetchBlob(source.repository, into: blob) { n in
                 counts.withLock { $0.bytes += n }
                 progress?(.moved(bytes: n))
             }
+            if kept > 0 { counts.withLock { $0.resumed += kept } }
             let path: String
             do throws(StoreError) { path = try blob.finishInPlace() } catch {
                 guard error.kind == .corrupt, kept > 0, !fresh else {

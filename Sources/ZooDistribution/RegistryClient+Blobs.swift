@@ -99,11 +99,14 @@ extension RegistryClient {
 
     /// Downloads blob `digest` of `repository` into `blob`, continuing from what it holds with a
     /// range request, and again after a broken connection (up to the configured attempts).
-    /// The caller checks the result with `blob.finish()`.
-    func fetchBlob(_ repository: String, into blob: IncomingBlob, received: (@Sendable (Int64) -> Void)?) async throws(DistributionError) {
+    /// The caller checks the result with `blob.finish()`. Returns how many of the bytes an
+    /// earlier pull left were kept (the registry honoured the range request for them).
+    @discardableResult
+    func fetchBlob(_ repository: String, into blob: IncomingBlob, received: (@Sendable (Int64) -> Void)?) async throws(DistributionError) -> Int64 {
         let scopes = [RegistryClient.scope(repository, push: false)]
         let target = url(repository, "blobs/" + blob.digest.description)
         var failures = 0
+        var kept: Int64 = blob.received
         while !blob.isComplete {
             var headers: [(String, String)] = []
             let start = blob.received
@@ -120,13 +123,16 @@ extension RegistryClient {
                 guard first == start else {
                     _ = try? await reply.collect(limit: 1 << 16)
                     do { try blob.restart() } catch { throw DistributionError(error) }
+                    kept = 0
                     continue
                 }
             case 200:
                 if start > 0 { do { try blob.restart() } catch { throw DistributionError(error) } }
+                kept = 0
             case 416:
                 _ = try? await reply.collect(limit: 1 << 16)
                 do { try blob.restart() } catch { throw DistributionError(error) }
+                kept = 0
                 continue
             case 404:
                 throw DistributionError(.notFound, "\(registry)/\(repository) lists blob \(blob.digest) in a manifest but does not have it")
@@ -155,6 +161,7 @@ extension RegistryClient {
                 }
             }
         }
+        return kept
     }
 
     /// `url?item` or `url&item`.

@@ -44,6 +44,9 @@ public final class RegistryClient: Sendable {
             decompression: .disabled)
         // One connection per blob in flight: HTTP/2 would put every blob on one TCP stream.
         configuration.httpVersion = .http1Only
+        // A refused connection fails the request at once (AHC would retry until the connect
+        // timeout); `send` retries a few times itself, quickly.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.http = http
         let name = registry
