@@ -107,15 +107,7 @@ public final class IncomingBlob {
     /// Checks size and SHA-256, then fsyncs and renames the file to `blobs/sha256/<hex>`. A blob
     /// that fails the check is deleted (a rerun fetches it again) and `.corrupt` is thrown.
     public func finish() throws(StoreError) {
-        guard received == size else {
-            throw StoreError(.corrupt, "blob \(digest) arrived with \(received) of its \(size) bytes; run the pull again to continue it")
-        }
-        let got = Digest(finishing: hasher)
-        guard got == digest else {
-            try? restart()
-            try? DiskIO.remove(path)
-            throw StoreError(.corrupt, "blob \(digest) arrived with other content (its SHA-256 is \(got)); it was refused and nothing of it was stored")
-        }
+        try check()
         let target = store.blobPath(digest)
         if DiskIO.fileSize(target) == UInt64(size) {
             try DiskIO.remove(path)
@@ -129,6 +121,12 @@ public final class IncomingBlob {
     /// path: for an artifact that is imported (encoded) rather than stored as it came. Call
     /// `discard()` when done with it.
     public func finishInPlace() throws(StoreError) -> String {
+        try check()
+        return path
+    }
+
+    /// Size and SHA-256; a blob with other content is deleted.
+    private func check() throws(StoreError) {
         guard received == size else {
             throw StoreError(.corrupt, "blob \(digest) arrived with \(received) of its \(size) bytes; run the pull again to continue it")
         }
@@ -138,7 +136,6 @@ public final class IncomingBlob {
             try? DiskIO.remove(path)
             throw StoreError(.corrupt, "blob \(digest) arrived with other content (its SHA-256 is \(got)); it was refused and nothing of it was stored")
         }
-        return path
     }
 
     /// Removes the partial file (a failed check, or a caller giving up for good).

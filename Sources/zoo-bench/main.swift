@@ -6,6 +6,7 @@ usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list and inspect time on a store of 1,000 versions
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
+  registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,6 +17,8 @@ case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
+case "registry":
+    try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)

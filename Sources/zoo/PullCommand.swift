@@ -82,19 +82,9 @@ struct PullCommand: AsyncParsableCommand {
             let zoo = try store.open(forWriting: true)
             var options = registry.options
             transfer.apply(to: &options)
-            let client = try RegistryClient(registry: ref.registry, options: options)
-            let bar = TransferBar("pull")
-            let report: PullReport
-            do {
-                report = try await Puller(store: zoo, client: client).pull(
-                    ref, as: localName, tag: tag, lineage: !withoutLineage,
-                    codec: Codec(rawValue: codec) ?? .planes, level: level, progress: bar.handler)
-                bar.finish()
-                await client.shutdown()
-            } catch {
-                bar.finish()
-                await client.shutdown()
-                throw error
+            let report = try await RegistryText.transfer(registry: ref.registry, options: options, label: "pull") { client, progress in
+                try await Puller(store: zoo, client: client).pull(ref, as: localName, tag: tag, lineage: !withoutLineage,
+                                                                  codec: Codec(rawValue: codec) ?? .planes, level: level, progress: progress)
             }
             if json { try Output.printJSON(report); return }
             let v = report.version

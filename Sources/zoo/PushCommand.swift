@@ -55,18 +55,8 @@ struct PushCommand: AsyncParsableCommand {
             let zoo = try store.open()
             var options = registry.options
             transfer.apply(to: &options)
-            let client = try RegistryClient(registry: destination.registry, options: options)
-            let bar = TransferBar("push")
-            let report: PushReport
-            do {
-                report = try await Pusher(store: zoo, client: client).push(ref, to: destination, lineage: !withoutLineage,
-                                                                           progress: bar.handler)
-                bar.finish()
-                await client.shutdown()
-            } catch {
-                bar.finish()
-                await client.shutdown()
-                throw error
+            let report = try await RegistryText.transfer(registry: destination.registry, options: options, label: "push") { client, progress in
+                try await Pusher(store: zoo, client: client).push(ref, to: destination, lineage: !withoutLineage, progress: progress)
             }
             if json { try Output.printJSON(report); return }
             print("Pushed \(report.version) \(report.digest.short) to \(report.target): \(report.manifests) manifest\(report.manifests == 1 ? "" : "s"), "

@@ -49,6 +49,24 @@ enum RegistryText {
         do { return try RegistryReference(parsing: text) } catch { throw ValidationError(error.message) }
     }
 
+    /// Runs a push or pull with a client for `registry` and a progress bar labelled `label`;
+    /// the bar is cleared and the connections closed whether it succeeds or not.
+    static func transfer<T>(registry: String, options: RegistryOptions, label: String,
+                            _ body: (RegistryClient, @escaping TransferProgress) async throws -> T) async throws -> T {
+        let client = try RegistryClient(registry: registry, options: options)
+        let bar = TransferBar(label)
+        do {
+            let result = try await body(client, bar.handler)
+            bar.finish()
+            await client.shutdown()
+            return result
+        } catch {
+            bar.finish()
+            await client.shutdown()
+            throw error
+        }
+    }
+
     /// Seconds as people read them.
     static func seconds(_ s: Double) -> String { String(format: s < 10 ? "%.2f s" : "%.1f s", s) }
 }
