@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ZooModel", targets: ["ZooModel"]),
         .library(name: "ZooRegistry", targets: ["ZooRegistry"]),
         .library(name: "ZooDistribution", targets: ["ZooDistribution"]),
+        .library(name: "ZooData", targets: ["ZooData"]),
         .library(name: "ZooTrain", targets: ["ZooTrain"]),
         .executable(name: "zoo", targets: ["zoo"]),
     ],
@@ -30,6 +31,20 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // PNG and JPEG decoding for ZooData (libpng 1.6, libjpeg-turbo: the libraries Pillow uses, so
+        // decoded pixels equal PIL's). The shims hold the setjmp error handling in C.
+        .systemLibrary(
+            name: "CPNG",
+            path: "Sources/CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            path: "Sources/CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
         .target(
             name: "ZooFormat",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
@@ -47,8 +62,12 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ZooData",
+            dependencies: ["ZooFormat", "ZooModel", "CPNG", "CJPEG"]
+        ),
+        .target(
             name: "ZooTrain",
-            dependencies: ["ZooModel"],
+            dependencies: ["ZooModel", "ZooData"],
             swiftSettings: [
                 // haswell: AVX2 + FMA for the GEMM micro-kernel (every machine of this project has them);
                 // ZOO_FMA lets the kernels use fused multiply-add only where it compiles to one instruction.
@@ -59,24 +78,25 @@ let package = Package(
         .executableTarget(
             name: "zoo",
             dependencies: [
-                "ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooTrain",
+                "ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooData", "ZooTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "zoo-bench",
-            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooTrain", "CZlib"]
+            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooData", "ZooTrain", "CZlib"]
         ),
         // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
         .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
+        .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooFormat", "CPNG", "CJPEG", "ZooTestSupport"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry", "ZooTestSupport"]),
         .testTarget(name: "ZooDistributionTests", dependencies: ["ZooDistribution", "ZooRegistry", "ZooTestSupport"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain", "ZooTestSupport"], exclude: ["Vectors"]),
         // "zoo" and "ZooTrain": the report tests render experiment results through the CLI's report code.
         // Fixtures: the token server the registry tests start in front of CNCF Distribution.
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooTrain", "zoo", "ZooTestSupport"],
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooData", "ZooTrain", "zoo", "ZooTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,8 +4,10 @@ import Foundation
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
-  store                      list and inspect time on a store of 1,000 versions
+  store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
+  pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
+  data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
   registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
 """
 
@@ -13,10 +15,14 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+case "pytorch":
+    exit(runPyTorchBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
+case "data":
+    runDataBenchmark(arguments: Array(arguments.dropFirst()))
 case "registry":
     try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 default:
