@@ -60,7 +60,9 @@ struct CredentialHelper {
         do { try process.run() } catch {
             throw DistributionError(.credentials, "cannot run \(program) (named in the credentials file): \(error.localizedDescription)")
         }
-        stdin.fileHandleForWriting.write(Data(input))
+        // The helper may exit without reading (a `get` that finds nothing): a failed write is not an error.
+        signal(SIGPIPE, SIG_IGN)
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
         try? stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()

@@ -86,7 +86,7 @@ public struct Puller: Sendable {
         let needed = blobs.filter { !writer.hasBlob($0.digest, size: $0.size) }
         let counts = Shared(Counts())
         counts.withLock { $0.present = blobs.count - needed.count }
-        progress?(.planned(blobs: needed.count, bytes: needed.reduce(0) { $0 + $1.size }))
+        progress?(.planned(blobs: needed.count, bytes: TransferEvent.total(needed)))
         try await fetch(needed, repository: repository, writer: writer, counts: counts, progress: progress)
 
         // Oldest parent first, so each child's parent is in the index before it.

@@ -61,7 +61,7 @@ public struct Pusher: Sendable {
         let toSend = missing.withLock { list in blobs.filter { b in list.contains { $0.digest == b.digest } } }
         let counts = Shared(Counts())
         counts.withLock { $0.existing = blobs.count - toSend.count }
-        progress?(.planned(blobs: toSend.count, bytes: toSend.reduce(0) { $0 + $1.size }))
+        progress?(.planned(blobs: toSend.count, bytes: TransferEvent.total(toSend)))
 
         let locations = BlobLocations(store: store)
         let store = self.store

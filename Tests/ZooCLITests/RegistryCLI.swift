@@ -47,7 +47,9 @@ struct RegistryCLI {
         p.standardError = err
         p.standardInput = inp
         try p.run()
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+        // The child may exit before reading its input: a failed write must neither trap nor signal.
+        signal(SIGPIPE, SIG_IGN)
+        if let input { try? inp.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try? inp.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
