@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "ZooDistribution",
             dependencies: [
-                "ZooFormat", "ZooModel", "ZooRegistry",
+                "ZooFormat", "ZooRegistry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,4 @@
 import Foundation
-import ZooFormat
 import ZooRegistry
 
 /// Pushes a stored version to a registry (distribution spec 1.1, "Push"): every blob is checked

@@ -30,7 +30,7 @@ struct RegistryCLI {
     }
 
     /// A configured, not yet started `zoo` process.
-    func start(_ args: [String], input: String? = nil) -> Process {
+    func start(_ args: [String]) -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ZooRunner.binary)
         p.arguments = args
@@ -41,21 +41,8 @@ struct RegistryCLI {
     /// Runs `zoo args...` (with `input` on stdin) and waits.
     @discardableResult
     func run(_ args: [String], input: String? = nil) throws -> ZooRunner.Result {
-        let p = start(args)
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        // The child may exit before reading its input: a failed write must neither trap nor signal.
-        signal(SIGPIPE, SIG_IGN)
-        if let input { try? inp.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
-        try? inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return ZooRunner.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                                stderr: String(decoding: e, as: UTF8.self))
+        let r = try TestTool.collect(start(args), input: input)
+        return ZooRunner.Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     /// Runs `zoo args... --json` and decodes stdout; fails with stderr when the command does.

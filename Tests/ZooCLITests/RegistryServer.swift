@@ -261,6 +261,15 @@ enum TestTool {
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = args
         if let environment { p.environment = environment }
+        let r = try collect(p, input: input)
+        guard r.status == 0 else {
+            throw Failure("\(program) \(args.joined(separator: " ")) failed (\(r.status)): \(r.stderr)")
+        }
+        return r.stdout
+    }
+
+    /// Starts a configured process with `input` on its stdin, waits, and returns what it printed.
+    static func collect(_ p: Process, input: String?) throws -> (status: Int32, stdout: String, stderr: String) {
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -270,12 +279,10 @@ enum TestTool {
         signal(SIGPIPE, SIG_IGN)
         if let input { try? inp.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try? inp.fileHandleForWriting.close()
+        // Read before waiting so a large output cannot fill the pipe and stall the child.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw Failure("\(program) \(args.joined(separator: " ")) failed (\(p.terminationStatus)): \(String(decoding: e, as: UTF8.self))")
-        }
-        return String(decoding: o, as: UTF8.self)
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
