@@ -9,6 +9,7 @@ usage: zoo-bench <benchmark> [arguments]
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
   data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+  registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -25,6 +26,8 @@ case "layers":
     runLayerBenchmark(arguments: Array(arguments.dropFirst()))
 case "data":
     runDataBenchmark(arguments: Array(arguments.dropFirst()))
+case "registry":
+    try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
