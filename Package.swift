@@ -53,7 +53,7 @@ let package = Package(
         // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
         .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
-        .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
+        .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry", "ZooTestSupport"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain", "ZooTestSupport"], exclude: ["Vectors"]),
         // "zoo" and "ZooTrain": the report tests render experiment results through the CLI's report code.
