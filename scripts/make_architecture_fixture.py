@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/ZooModelTests/Fixtures/architectures.json.gz: what torchvision and timm say about
+"""Writes Tests/ZooTestSupport/Fixtures/architectures.json.gz: what torchvision and timm say about
 every architecture zoo recognises, for the description-level tests (ZooModelTests/ArchitectureRecognitionTests).
 
 Per architecture: the state_dict's tensor names and shapes in order (num_batches_tracked included),
@@ -85,7 +85,7 @@ for n in TIMM:
     fixture["timm." + n] = describe("timm", n, timm.create_model(n))
 fixture["_provenance"] = "scripts/make_architecture_fixture.py: torch %s, torchvision %s, timm %s" % (
     torch.__version__, torchvision.__version__, timm.__version__)
-path = os.path.join(root, "Tests", "ZooModelTests", "Fixtures", "architectures.json.gz")
+path = os.path.join(root, "Tests", "ZooTestSupport", "Fixtures", "architectures.json.gz")
 with gzip.GzipFile(path, "wb", mtime=0) as f:
     f.write(json.dumps(fixture, sort_keys=True, separators=(",", ":")).encode())
 print(path, os.path.getsize(path), "bytes", file=sys.stderr)

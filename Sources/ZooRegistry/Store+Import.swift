@@ -10,8 +10,9 @@ extension Store {
     /// `__metadata__` is kept, so exporting back gives the same file. `.zckpt`: the streams are
     /// carried as they are (no re-encoding; `codec` is ignored) with the file's model description.
     /// `architecture` is a full description to attach (its tensors must exist in the file with the
-    /// shapes its layers need); without one, a file that carries no description gets one inferred
-    /// from its tensor names (formats/model-description.md, "Inference"). `hfConfig` is a Hugging
+    /// shapes its layers need); without one, a file that carries no description gets a recognised
+    /// architecture's (`ArchitectureRecognition`: torchvision/timm ResNets and MobileNets, runnable),
+    /// else one inferred from its tensor names (formats/model-description.md, "Inferred layers"). `hfConfig` is a Hugging
     /// Face `config.json` carried in the metadata (`extra["hf_config"]`) so slicing can update it.
     /// Lineage: operation `import`, parameters `source` (file name), `sha256` (of the file), `format`.
     public func importFile(_ path: String, name: String, tag: String? = nil, codec: Codec = .planes, level: Int = 6,
@@ -69,6 +70,15 @@ extension Store {
         } catch {
             throw StoreError(.format, "\(path): \(error)")
         }
+        // Neither --arch nor the file described the model: a known architecture gets its runnable description.
+        var recognition = ArchitectureMatch.unknown
+        if architecture == nil, model.layers.allSatisfy({ $0.op == .inferredBlock }) {
+            recognition = ArchitectureRecognition.recognise(writer.tensors.map(TensorInfo.init))
+            if var recognised = recognition.description {
+                recognised.metadata.merge(model.metadata)
+                model = recognised
+            }
+        }
         if let hfConfig {
             var extra = model.metadata.extra ?? [:]
             extra["hf_config"] = hfConfig
@@ -77,7 +87,10 @@ extension Store {
         if model.metadata.source == nil { model.metadata.source = parameters["source"]?.stringValue }
         model.lineage = LineageRecord(parent: nil, operation: "import", parameters: parameters)
         let version = try writer.commit(name: name, tag: tag, metadata: metadata, model: model)
-        return ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        var result = ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        result.architecture = model.metadata.architecture
+        if case .notRecognised = recognition { result.notRecognisedBecause = recognition.summary }
+        return result
     }
 
     /// Refuses a description whose layers name tensors the file lacks or need other shapes.

@@ -16,11 +16,16 @@ enum StoreInspection {
         var model: ModelDescription
         var runnable: Bool
         var notRunnableBecause: String?
+        /// The recognised architecture (the description's `metadata.architecture`).
+        var architecture: String?
+        /// For a model of inferred layers whose tensors look like a known family: why it is not one.
+        var notRecognisedBecause: String?
         var children: [String]
 
         enum CodingKeys: String, CodingKey {
-            case version, tensors, metadata, model, runnable, children
+            case version, tensors, metadata, model, runnable, children, architecture
             case notRunnableBecause = "not_runnable_because"
+            case notRecognisedBecause = "not_recognised_because"
         }
     }
 
@@ -35,9 +40,12 @@ enum StoreInspection {
         let children = try store.list().filter { $0.parent == version.digest }.map(\.reference)
         let shapes = Dictionary(config.tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         let why = notRunnableReason(config.model, shapes: shapes)
+        let notRecognised = notRecognisedReason(config.model, tensors: config.tensors.map(TensorInfo.init))
         if json {
             try Output.printJSON(Report(version: version, tensors: tensors ? config.tensors : nil, metadata: config.metadata,
-                                        model: config.model, runnable: why == nil, notRunnableBecause: why, children: children))
+                                        model: config.model, runnable: why == nil, notRunnableBecause: why,
+                                        architecture: config.model.metadata.architecture, notRecognisedBecause: notRecognised,
+                                        children: children))
             return
         }
         print("\(version.reference)  \(version.digest)")
@@ -64,10 +72,16 @@ enum StoreInspection {
         for (key, value) in [("task", m.task), ("license", m.license), ("source", m.source), ("notes", m.notes)] {
             if let value { print("\((key + ":").padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
         }
-        if let labels = m.labels { print("labels:     \(labels.joined(separator: ", "))") }
+        if let labels = m.labels {
+            // ImageNet's 1,000 class names would bury the rest: people get a few, --json all.
+            let shown = labels.count > 12 ? labels.prefix(5).joined(separator: ", ") + ", ... (\(labels.count) in all; --json lists them)"
+                                          : labels.joined(separator: ", ")
+            print("labels:     \(shown)")
+        }
         if let metadata = config.metadata, !metadata.isEmpty {
             print("metadata:   " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
+        if let a = m.architecture ?? notRecognised { print("arch:       \(a)") }
         print(why.map { "runnable:   no, \($0)" } ?? "runnable:   yes")
         if !config.model.layers.isEmpty {
             print("")
@@ -98,6 +112,20 @@ enum StoreInspection {
     static func notRunnableReason(_ model: ModelDescription, shapes: [String: [Int]]) -> String? {
         let reasons = model.runnability(tensors: shapes).reasons
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
+
+    /// For a model whose layers are all inferred (imported without a description): why its tensors
+    /// are not the known architecture they resemble, or nil when they resemble none.
+    static func notRecognisedReason(_ model: ModelDescription, tensors: [TensorInfo]) -> String? {
+        guard !model.layers.isEmpty, model.layers.allSatisfy({ $0.op == .inferredBlock }) else { return nil }
+        let match = ArchitectureRecognition.recognise(tensors)
+        switch match {
+        case .notRecognised: return match.summary
+        case .recognised(let name, _):
+            // Imported before zoo knew the architecture.
+            return "the tensors are \(name)'s, but this version was imported without its description; import the file again to get it"
+        case .unknown: return nil
+        }
     }
 
     /// Operation parameters on one line, for people (`--json` shows them whole).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZooFormat
 @testable import ZooModel
+import ZooTestSupport
 
 /// Architecture recognition against what torchvision and timm build (ArchitectureFixture): every
 /// recognised family gets a runnable description whose layers are the source's top-level modules
@@ -17,8 +18,11 @@ import ZooFormat
         ("timm.resnet18", "torchvision.resnet18"), ("timm.resnet50", "torchvision.resnet50"),
     ]
 
-    func entry(_ name: String) throws -> ArchitectureFixture.Entry {
-        try #require(ArchitectureFixture.entries[name], "fixture \(name) missing: run scripts/make_architecture_fixture.py")
+    /// The fixture's entry, its tensors as `TensorInfo` (the counters I64, the rest F32).
+    func entry(_ name: String) throws -> (tensors: [TensorInfo], outputs: [(name: String, shape: [Int])], featureInfo: [String]?) {
+        let e = try #require(ArchitectureFixture.entries[name], "fixture \(name) missing: run scripts/make_architecture_fixture.py")
+        let tensors = e.tensors.map { TensorInfo(name: $0.name, dtype: $0.name.hasSuffix("num_batches_tracked") ? .i64 : .f32, shape: $0.shape) }
+        return (tensors, e.outputs, e.featureInfo)
     }
 
     @Test(arguments: expected)
