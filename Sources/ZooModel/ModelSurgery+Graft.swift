@@ -38,6 +38,7 @@ extension ModelSurgery {
         switch freeze {
         case .backbone: frozen = layers.count
         case .none: frozen = 0
+        case .model: frozen = min(max(backbone.frozenLayers, 0), layers.count)
         case .layers(let k):
             guard k >= 0, k <= total else {
                 throw ModelError(.outOfRange, "--freeze \(k) is out of range: the grafted model has \(total) layers (\(layers.count) backbone + \(built.layers.count) head); give 0 to \(total)")

@@ -36,7 +36,7 @@ public struct Dataset: Sendable, Equatable {
     /// A seeded split into training and validation sets. Stratified, each class gives the same
     /// fraction (rounded) to validation, so small classes are not left out.
     public func split(validationFraction: Double, seed: UInt64, stratified: Bool = true) -> (train: Dataset, validation: Dataset) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom.splitMix(seed: seed)
         var trainIdx: [Int] = [], valIdx: [Int] = []
         let groups: [[Int]]
         if stratified {

@@ -66,7 +66,7 @@ public final class Network {
     public func forward(_ input: Tensor, training: Bool, upTo: Int? = nil) -> Tensor {
         var x = input
         for i in 0..<(upTo ?? layers.count) {
-            x = layers[i].forward(x, training: training && i >= frozenLayers)
+            layers[i].forward(updating: &x, training: training && i >= frozenLayers)
         }
         return x
     }
@@ -81,9 +81,8 @@ public final class Network {
         while i >= lowest {
             lastBackwardLayerCount += 1
             let needInput = i > lowest
-            let result = layers[i].backward(g, inputGradient: needInput, parameterGradients: true)
-            guard needInput, let next = result else { break }
-            g = next
+            layers[i].backward(updating: &g, inputGradient: needInput, parameterGradients: true)
+            guard needInput else { break }
             i -= 1
         }
     }

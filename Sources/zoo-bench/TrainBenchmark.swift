@@ -67,7 +67,7 @@ func runTrainBenchmark(arguments: [String]) {
         let norm = train.fitNormalization(normalization)
         guard let trainSet = try? norm.map({ try train.normalized($0) }) ?? train,
               let valSet = try? norm.map({ try val.normalized($0) }) ?? val else { continue }
-        for freeze in [ZooTrain.FreezeSpec.none, .backbone] {
+        for freeze in [FreezeSpec.none, .backbone] {
             var c = config
             c.freeze = freeze
             if freeze == .backbone { c.epochs = min(c.epochs, 5) }
@@ -93,9 +93,9 @@ func runTrainBenchmark(arguments: [String]) {
 
 /// Best-of-several GFLOP/s of `Gemm.multiply` for an n×n×n product.
 func sgemmGflops(size n: Int) -> Double {
-    var g = SeededGenerator(seed: 7)
-    let a = (0..<(n * n)).map { _ in Float(g.nextUnit() - 0.5) }
-    let b = (0..<(n * n)).map { _ in Float(g.nextUnit() - 0.5) }
+    var g = SeededRandom.splitMix(seed: 7)
+    let a = (0..<(n * n)).map { _ in Float(g.unit() - 0.5) }
+    let b = (0..<(n * n)).map { _ in Float(g.unit() - 0.5) }
     var c = [Float](repeating: 0, count: n * n)
     let flops = 2.0 * Double(n) * Double(n) * Double(n)
     let repeats = max(10, Int(4e9 / flops))

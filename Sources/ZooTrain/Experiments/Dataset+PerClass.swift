@@ -1,8 +1,9 @@
+import ZooModel
 extension Dataset {
     /// The seed of a run's training subset, derived from the run's seed on its own stream so that
     /// the subset does not correlate with the head's initialisation or the shuffling.
     public static func subsetSeed(for seed: UInt64) -> UInt64 {
-        var generator = SeededGenerator.derived(seed: seed, stream: 0x5EB5E7)
+        var generator = SeededRandom.derived(seed: seed, stream: 0x5EB5E7)
         return generator.next()
     }
 
@@ -17,7 +18,7 @@ extension Dataset {
         }
         var byClass: [Int: [Int]] = [:]
         for (i, l) in labels.enumerated() { byClass[l, default: []].append(i) }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom.splitMix(seed: seed)
         var chosen: [Int] = []
         for label in byClass.keys.sorted() {
             var rows = byClass[label] ?? []

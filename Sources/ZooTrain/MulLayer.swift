@@ -1,0 +1,202 @@
+/// Elementwise product of two or more inputs, broadcasting as PyTorch does (equal rank, each
+/// dimension equal or 1): squeeze-and-excitation's gate `[N, C, H, W] × [N, C, 1, 1]`.
+///
+/// Inputs that are full-size or broadcast only over trailing dimensions (the gate) run as SIMD
+/// loops over runs of equal gate value, on all cores; any other broadcast takes a general strided
+/// loop. Backward sums each broadcast input's gradient over its broadcast dimensions in a fixed
+/// order (per run, then runs in order), so results do not depend on the thread count.
+public final class MulLayer: MergeLayer {
+    private var inputs: [Tensor] = []
+    private var outputShape: [Int] = []
+
+    /// A mul node.
+    public init() {}
+
+    /// How an input lines up with the output.
+    enum Layout: Equatable {
+        /// Same shape as the output.
+        case full
+        /// Equal to the output in the leading dimensions and 1 in the rest: one value per run of
+        /// `run` output elements.
+        case trailing(run: Int)
+        /// Any other broadcast.
+        case general
+    }
+
+    static func layout(of shape: [Int], output: [Int]) -> Layout {
+        if shape == output { return .full }
+        guard let r = (0...shape.count).first(where: { d in shape[d...].allSatisfy { $0 == 1 } }),
+              Array(shape[..<r]) == Array(output[..<r]) else { return .general }
+        return .trailing(run: output[r...].reduce(1, *))
+    }
+
+    /// The broadcast shape of `shapes` (ranks equal; checked by the description's shape rules).
+    static func broadcastShape(_ shapes: [[Int]]) -> [Int] {
+        var out = shapes[0]
+        for s in shapes.dropFirst() { for d in 0..<out.count where out[d] == 1 { out[d] = s[d] } }
+        return out
+    }
+
+    /// Runs of equal value for every input: the finest `trailing` run, or the whole tensor.
+    private static func segment(_ layouts: [Layout], count: Int) -> Int? {
+        var seg = count
+        for l in layouts {
+            switch l {
+            case .full: continue
+            case .trailing(let run): seg = min(seg, run)
+            case .general: return nil
+            }
+        }
+        // Every coarser run must be a multiple of the segment (it is: trailing runs are products
+        // of the output's trailing dimensions).
+        return max(1, seg)
+    }
+
+    /// See `MergeLayer.forward(_:training:)`.
+    public func forward(_ inputs: inout [Tensor], training: Bool) -> Tensor {
+        self.inputs = inputs
+        let shape = Self.broadcastShape(inputs.map(\.shape))
+        outputShape = shape
+        let count = shape.reduce(1, *)
+        let layouts = inputs.map { Self.layout(of: $0.shape, output: shape) }
+        var out = [Float](repeating: 1, count: count)
+        guard let seg = Self.segment(layouts, count: count) else {
+            Self.generalProduct(inputs.map(\.data), shapes: inputs.map(\.shape), output: shape, skip: nil, into: &out)
+            return Tensor(shape: shape, data: out)
+        }
+        let segments = count / seg
+        out.withUnsafeMutableBufferPointer { po in
+            guard let dst = po.baseAddress else { return }
+            for (k, input) in inputs.enumerated() {
+                input.data.withUnsafeBufferPointer { pi in
+                    guard let src = pi.baseAddress else { return }
+                    Self.forSegments(segments, seg) { s in
+                        let o = dst + s * seg
+                        switch layouts[k] {
+                        case .full:
+                            Elementwise.zip(UnsafePointer(o), src + s * seg, o, 0..<seg, { $0 * $1 }, { $0 * $1 })
+                        case .trailing(let run):
+                            let v = src[s * seg / run], vv = Elementwise.V(repeating: v)
+                            Elementwise.map(UnsafePointer(o), o, 0..<seg, { $0 * vv }, { $0 * v })
+                        case .general: break
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
+    /// See `MergeLayer.backward(_:needed:)`.
+    public func backward(_ gy: Tensor, needed: [Bool]) -> [Tensor?] {
+        let shape = outputShape
+        let count = gy.count
+        let layouts = inputs.map { Self.layout(of: $0.shape, output: shape) }
+        var result: [Tensor?] = Array(repeating: nil, count: inputs.count)
+        for k in inputs.indices where needed[k] {
+            // gy · Π_{j≠k} x_j, at output size, then summed down to input k's shape.
+            var prod = gy.data
+            if let seg = Self.segment(layouts, count: count) {
+                let segments = count / seg
+                prod.withUnsafeMutableBufferPointer { pp in
+                    guard let dst = pp.baseAddress else { return }
+                    for (j, input) in inputs.enumerated() where j != k {
+                        input.data.withUnsafeBufferPointer { pi in
+                            guard let src = pi.baseAddress else { return }
+                            Self.forSegments(segments, seg) { s in
+                                let o = dst + s * seg
+                                switch layouts[j] {
+                                case .full: Elementwise.zip(UnsafePointer(o), src + s * seg, o, 0..<seg, { $0 * $1 }, { $0 * $1 })
+                                case .trailing(let run):
+                                    let v = src[s * seg / run], vv = Elementwise.V(repeating: v)
+                                    Elementwise.map(UnsafePointer(o), o, 0..<seg, { $0 * vv }, { $0 * v })
+                                case .general: break
+                                }
+                            }
+                        }
+                    }
+                }
+                switch layouts[k] {
+                case .full: result[k] = Tensor(shape: shape, data: prod)
+                case .trailing(let run):
+                    // Sum each segment (in parallel), then the segments of a run in order.
+                    var partial = [Double](repeating: 0, count: segments)
+                    prod.withUnsafeBufferPointer { pp in
+                        partial.withUnsafeMutableBufferPointer { ps in
+                            guard let src = pp.baseAddress else { return }
+                            Self.forSegments(segments, seg) { s in ps[s] = Elementwise.sum(src + s * seg, seg) }
+                        }
+                    }
+                    var g = [Double](repeating: 0, count: inputs[k].count)
+                    for s in 0..<segments { g[s * seg / run] += partial[s] }
+                    result[k] = Tensor(shape: inputs[k].shape, data: g.map { Float($0) })
+                case .general: break
+                }
+            } else {
+                var g = [Float](repeating: 0, count: inputs[k].count)
+                Self.generalGradient(gy.data, inputs.map(\.data), shapes: inputs.map(\.shape), output: shape, of: k, into: &g)
+                result[k] = Tensor(shape: inputs[k].shape, data: g)
+            }
+        }
+        return result
+    }
+
+    /// `body(s)` for each of `segments` runs of `seg` elements, on all cores when the work is large.
+    private static func forSegments(_ segments: Int, _ seg: Int, _ body: (Int) -> Void) {
+        if segments > 1 && segments * seg >= Parallel.elementwiseThreshold {
+            Parallel.forEach(segments, body)
+        } else {
+            for s in 0..<segments { body(s) }
+        }
+    }
+
+    /// Per input, the element offset step of each output dimension (0 where it broadcasts).
+    private static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 0, count: shape.count)
+        var step = 1
+        for d in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[d] = shape[d] == 1 ? 0 : step
+            step *= shape[d]
+        }
+        return strides
+    }
+
+    /// Visits every output element in order with each input's element offset.
+    private static func walk(_ shapes: [[Int]], output: [Int], _ visit: (_ outIndex: Int, _ offsets: [Int]) -> Void) {
+        let strides = shapes.map(Self.strides)
+        let count = output.reduce(1, *)
+        var index = [Int](repeating: 0, count: output.count)
+        var offsets = [Int](repeating: 0, count: shapes.count)
+        for o in 0..<count {
+            visit(o, offsets)
+            var d = output.count - 1
+            while d >= 0 {
+                index[d] += 1
+                for k in shapes.indices { offsets[k] += strides[k][d] }
+                if index[d] < output[d] { break }
+                for k in shapes.indices { offsets[k] -= strides[k][d] * output[d] }
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    /// `out = Π inputs` (broadcast) by the general strided walk; `skip` leaves one input out.
+    private static func generalProduct(_ data: [[Float]], shapes: [[Int]], output: [Int], skip: Int?, into out: inout [Float]) {
+        walk(shapes, output: output) { o, offsets in
+            var p: Float = out[o]
+            for k in data.indices where k != skip { p *= data[k][offsets[k]] }
+            out[o] = p
+        }
+    }
+
+    /// dL/d(input k) by the general strided walk: Σ over the broadcast positions of gy · Π_{j≠k} x_j.
+    private static func generalGradient(_ gy: [Float], _ data: [[Float]], shapes: [[Int]], output: [Int], of k: Int,
+                                        into g: inout [Float]) {
+        walk(shapes, output: output) { o, offsets in
+            var p = gy[o]
+            for j in data.indices where j != k { p *= data[j][offsets[j]] }
+            g[offsets[k]] += p
+        }
+    }
+}
