@@ -29,9 +29,26 @@ let package = Package(
         ),
         .target(name: "ZooModel", dependencies: ["ZooFormat"]),
         .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
+        // The SGEMM micro-kernels, one module per instruction set: Swift has no per-function target
+        // attribute, so each kernel is compiled in its own module for its CPU, and ZooTrain picks one
+        // at run time (GemmKernel.swift: AVX-512 where the CPU and OS support it, else AVX2 + FMA).
+        .target(
+            name: "ZooKernelsAVX512",
+            swiftSettings: [
+                .unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"], .when(configuration: .release)),
+                .define("ZOO_FMA", .when(configuration: .release)),
+            ]
+        ),
+        .target(
+            name: "ZooKernelsAVX2",
+            swiftSettings: [
+                .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+                .define("ZOO_FMA", .when(configuration: .release)),
+            ]
+        ),
         .target(
             name: "ZooTrain",
-            dependencies: ["ZooModel"],
+            dependencies: ["ZooModel", "ZooKernelsAVX512", "ZooKernelsAVX2"],
             swiftSettings: [
                 // haswell: AVX2 + FMA for the GEMM micro-kernel (every machine of this project has them);
                 // ZOO_FMA lets the kernels use fused multiply-add only where it compiles to one instruction.
