@@ -7,6 +7,8 @@ usage: zoo-bench <benchmark> [arguments]
   store                      list and inspect time on a store of 1,000 versions
   gemm [--rounds N]          SGEMM GFLOP/s of zoo and numpy, alternating, per round
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
+  parity --store DIR REF --input X.safetensors [--eval-output E] [--train-output T]
+                             eval- and training-mode outputs for scripts/parity.py
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,6 +21,8 @@ case "gemm":
     runGemmBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
+case "parity":
+    exit(runParity(arguments: Array(arguments.dropFirst())))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
