@@ -414,6 +414,9 @@ def real_mobilenet_v2(zoo, data, work, check, failures):
     imported = zoo.json("import", path, "mobilenet-v2-imagenet")
     if imported.get("architecture") != "torchvision.mobilenet_v2":
         failures.append("real MobileNetV2: imported as %r" % imported.get("architecture"))
+    shown = zoo.json("inspect", "mobilenet-v2-imagenet")
+    if not shown["runnable"] or shown["model"]["metadata"].get("labels", [None] * 286)[285] != "Egyptian cat":
+        failures.append("real MobileNetV2: runnable %s, labels %s" % (shown["runnable"], shown.get("not_runnable_because")))
     t = torchvision.transforms
     preprocess = t.Compose([t.Resize(256), t.CenterCrop(224), t.ToTensor(),
                             t.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
