@@ -37,4 +37,25 @@ struct BlockBuilder {
     var layer: Layer {
         Layer(name: prefix, op: .block(Block(nodes: nodes, output: last)), tensors: tensors)
     }
+
+    /// torchvision's `Conv2dNormActivation` at `module`: conv `module.0` (no bias), batch norm
+    /// `module.1`, activation `module.2` (none for a projection); `module` "" names them `0`, `1`, `2`.
+    @discardableResult
+    mutating func convNormActivation(_ module: String, _ options: Conv2dOptions, _ norm: BatchNormSettings,
+                                     _ activation: LayerOp?) -> String {
+        let p = module.isEmpty ? "" : module + "."
+        conv(p + "0", options)
+        let out = batchnorm(p + "1", norm)
+        return activation.map { node(p + "2", $0) } ?? out
+    }
+
+    /// timm's conv and `BatchNormAct2d`: conv `conv` (no bias), batch norm `norm`, its activation
+    /// `norm.act` (none when timm's `apply_act` is off).
+    @discardableResult
+    mutating func convBatchNormAct(_ conv: String, _ norm: String, _ options: Conv2dOptions, _ settings: BatchNormSettings,
+                                   _ activation: LayerOp?) -> String {
+        self.conv(conv, options)
+        let out = batchnorm(norm, settings)
+        return activation.map { node(norm + ".act", $0) } ?? out
+    }
 }

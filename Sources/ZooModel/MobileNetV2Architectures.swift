@@ -22,32 +22,22 @@ enum MobileNetV2Architectures {
     static func torchvision(classes: Int) -> ModelDescription? {
         let bn = BatchNormSettings.pytorch
         var a = ArchitectureBuilder()
-        a.block("features.0") { b in
-            b.conv("0", .centred(MobileNetV2Config.stem, kernel: 3, stride: 2))
-            b.batchnorm("1", bn)
-            b.node("2", .relu6)
-        }
+        a.block("features.0") { b in b.convNormActivation("", .centred(MobileNetV2Config.stem, kernel: 3, stride: 2), bn, .relu6) }
         for (i, c) in MobileNetV2Config.blocks.enumerated() {
             a.block("features.\(i + 1)") { b in
                 var k = 0
                 if c.expansion != 1 {
-                    b.conv("conv.0.0", .centred(c.hidden, kernel: 1))
-                    b.batchnorm("conv.0.1", bn)
-                    b.node("conv.0.2", .relu6)
+                    b.convNormActivation("conv.0", .centred(c.hidden, kernel: 1), bn, .relu6)
                     k = 1
                 }
-                b.conv("conv.\(k).0", .centred(c.hidden, kernel: 3, stride: c.stride, groups: c.hidden))
-                b.batchnorm("conv.\(k).1", bn)
-                b.node("conv.\(k).2", .relu6)
+                b.convNormActivation("conv.\(k)", .centred(c.hidden, kernel: 3, stride: c.stride, groups: c.hidden), bn, .relu6)
                 b.conv("conv.\(k + 1)", .centred(c.output, kernel: 1))
                 let projected = b.batchnorm("conv.\(k + 2)", bn)
                 if c.residual { b.node("add", .add, inputs: [Block.inputName, projected]) }
             }
         }
         a.block("features.\(MobileNetV2Config.blocks.count + 1)") { b in
-            b.conv("0", .centred(MobileNetV2Config.last, kernel: 1))
-            b.batchnorm("1", bn)
-            b.node("2", .relu6)
+            b.convNormActivation("", .centred(MobileNetV2Config.last, kernel: 1), bn, .relu6)
         }
         a.op("avgpool", .globalAvgPool)
         a.op("classifier.0", .dropout(p: 0.2))
@@ -70,20 +60,12 @@ enum MobileNetV2Architectures {
             a.block("blocks.\(c.stage).\(c.indexInStage)") { b in
                 let out: String
                 if c.expansion == 1 {
-                    b.conv("conv_dw", .centred(c.input, kernel: 3, stride: c.stride, groups: c.input))
-                    b.batchnorm("bn1", bn)
-                    b.node("bn1.act", .relu6)
-                    b.conv("conv_pw", .centred(c.output, kernel: 1))
-                    out = b.batchnorm("bn2", bn)
+                    b.convBatchNormAct("conv_dw", "bn1", .centred(c.input, kernel: 3, stride: c.stride, groups: c.input), bn, .relu6)
+                    out = b.convBatchNormAct("conv_pw", "bn2", .centred(c.output, kernel: 1), bn, nil)
                 } else {
-                    b.conv("conv_pw", .centred(c.hidden, kernel: 1))
-                    b.batchnorm("bn1", bn)
-                    b.node("bn1.act", .relu6)
-                    b.conv("conv_dw", .centred(c.hidden, kernel: 3, stride: c.stride, groups: c.hidden))
-                    b.batchnorm("bn2", bn)
-                    b.node("bn2.act", .relu6)
-                    b.conv("conv_pwl", .centred(c.output, kernel: 1))
-                    out = b.batchnorm("bn3", bn)
+                    b.convBatchNormAct("conv_pw", "bn1", .centred(c.hidden, kernel: 1), bn, .relu6)
+                    b.convBatchNormAct("conv_dw", "bn2", .centred(c.hidden, kernel: 3, stride: c.stride, groups: c.hidden), bn, .relu6)
+                    out = b.convBatchNormAct("conv_pwl", "bn3", .centred(c.output, kernel: 1), bn, nil)
                 }
                 if c.residual { b.node("add", .add, inputs: [out, Block.inputName]) }
             }

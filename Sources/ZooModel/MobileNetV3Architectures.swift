@@ -30,23 +30,16 @@ enum MobileNetV3Architectures {
     static func torchvision(_ config: MobileNetV3Config, classes: Int) -> ModelDescription? {
         let bn = BatchNormSettings.mobileNetV3
         var a = ArchitectureBuilder()
-        a.block("features.0") { b in
-            b.conv("0", .centred(MobileNetV3Config.stem, kernel: 3, stride: 2))
-            b.batchnorm("1", bn)
-            b.node("2", .hardswish)
-        }
+        a.block("features.0") { b in b.convNormActivation("", .centred(MobileNetV3Config.stem, kernel: 3, stride: 2), bn, .hardswish) }
         for (i, c) in config.blocks.enumerated() {
             a.block("features.\(i + 1)") { b in
                 var k = 0
                 if c.expanded != c.input {
-                    b.conv("block.0.0", .centred(c.expanded, kernel: 1))
-                    b.batchnorm("block.0.1", bn)
-                    b.node("block.0.2", c.activation)
+                    b.convNormActivation("block.0", .centred(c.expanded, kernel: 1), bn, c.activation)
                     k = 1
                 }
-                b.conv("block.\(k).0", .centred(c.expanded, kernel: c.kernel, stride: c.stride, groups: c.expanded))
-                b.batchnorm("block.\(k).1", bn)
-                let depthwise = b.node("block.\(k).2", c.activation)
+                let depthwise = b.convNormActivation("block.\(k)", .centred(c.expanded, kernel: c.kernel, stride: c.stride, groups: c.expanded),
+                                                     bn, c.activation)
                 k += 1
                 if c.squeezeExcite {
                     let se = "block.\(k)"
@@ -58,16 +51,11 @@ enum MobileNetV3Architectures {
                     b.node("\(se).mul", .mul, inputs: [depthwise, scale])
                     k += 1
                 }
-                b.conv("block.\(k).0", .centred(c.output, kernel: 1))
-                let projected = b.batchnorm("block.\(k).1", bn)
+                let projected = b.convNormActivation("block.\(k)", .centred(c.output, kernel: 1), bn, nil)
                 if c.residual { b.node("add", .add, inputs: [projected, Block.inputName]) }
             }
         }
-        a.block("features.\(config.blocks.count + 1)") { b in
-            b.conv("0", .centred(config.lastConv, kernel: 1))
-            b.batchnorm("1", bn)
-            b.node("2", .hardswish)
-        }
+        a.block("features.\(config.blocks.count + 1)") { b in b.convNormActivation("", .centred(config.lastConv, kernel: 1), bn, .hardswish) }
         a.op("avgpool", .globalAvgPool)
         a.dense("classifier.0", outFeatures: config.hidden)
         a.op("classifier.1", .hardswish)
@@ -101,32 +89,21 @@ enum MobileNetV3Architectures {
                 }
                 let out: String
                 if c.stage == 0 {
-                    b.conv("conv_dw", .centred(c.input, kernel: c.kernel, stride: c.stride, groups: c.input))
-                    b.batchnorm("bn1", bn)
-                    b.node("bn1.act", c.activation)
+                    b.convBatchNormAct("conv_dw", "bn1", .centred(c.input, kernel: c.kernel, stride: c.stride, groups: c.input), bn, c.activation)
                     if c.squeezeExcite { squeezeExcite(&b) }
-                    b.conv("conv_pw", .centred(c.output, kernel: 1))
-                    out = b.batchnorm("bn2", bn)
+                    out = b.convBatchNormAct("conv_pw", "bn2", .centred(c.output, kernel: 1), bn, nil)
                 } else {
-                    b.conv("conv_pw", .centred(c.expanded, kernel: 1))
-                    b.batchnorm("bn1", bn)
-                    b.node("bn1.act", c.activation)
-                    b.conv("conv_dw", .centred(c.expanded, kernel: c.kernel, stride: c.stride, groups: c.expanded))
-                    b.batchnorm("bn2", bn)
-                    b.node("bn2.act", c.activation)
+                    b.convBatchNormAct("conv_pw", "bn1", .centred(c.expanded, kernel: 1), bn, c.activation)
+                    b.convBatchNormAct("conv_dw", "bn2", .centred(c.expanded, kernel: c.kernel, stride: c.stride, groups: c.expanded),
+                                       bn, c.activation)
                     if c.squeezeExcite { squeezeExcite(&b) }
-                    b.conv("conv_pwl", .centred(c.output, kernel: 1))
-                    out = b.batchnorm("bn3", bn)
+                    out = b.convBatchNormAct("conv_pwl", "bn3", .centred(c.output, kernel: 1), bn, nil)
                 }
                 if c.residual { b.node("add", .add, inputs: [out, Block.inputName]) }
             }
         }
         let lastStage = (config.blocks.last?.stage ?? 0) + 1
-        a.block("blocks.\(lastStage).0") { b in
-            b.conv("conv", .centred(config.lastConv, kernel: 1))
-            b.batchnorm("bn1", bn)
-            b.node("bn1.act", .hardswish)
-        }
+        a.block("blocks.\(lastStage).0") { b in b.convBatchNormAct("conv", "bn1", .centred(config.lastConv, kernel: 1), bn, .hardswish) }
         a.op("global_pool", .adaptiveAvgPool2d(Size2d(1)))
         a.conv("conv_head", .centred(config.hidden, kernel: 1), bias: true)
         a.op("act2", .hardswish)
