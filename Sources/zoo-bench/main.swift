@@ -4,7 +4,7 @@ import Foundation
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
-  store                      list and inspect time on a store of 1,000 versions
+  store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
   gemm [--rounds N]          SGEMM GFLOP/s of zoo and numpy, alternating, per round
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   parity --store DIR REF --input X.safetensors [--eval-output E] [--train-output T]
