@@ -22,11 +22,11 @@ extension Network {
                 let bound = 1 / Double(fanIn).squareRoot()
                 out[name("weight")] = uniform(outF * fanIn, bound: bound)
                 out[name("bias")] = uniform(outF, bound: bound)
-            case .conv2d(let oc, let k, _, _):
-                let fanIn = input[0] * k * k
+            case .conv2d(let o):
+                let fanIn = input[0] / o.groups * o.kernel.height * o.kernel.width
                 let bound = 1 / Double(fanIn).squareRoot()
-                out[name("weight")] = uniform(oc * fanIn, bound: bound)
-                out[name("bias")] = uniform(oc, bound: bound)
+                out[name("weight")] = uniform(o.outChannels * fanIn, bound: bound)
+                out[name("bias")] = uniform(o.outChannels, bound: bound)
             case .batchnorm:
                 let c = input[0]
                 out[name("weight")] = [Float](repeating: 1, count: c)
