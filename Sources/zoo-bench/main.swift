@@ -5,6 +5,7 @@ let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list and inspect time on a store of 1,000 versions
+  conv [--net N] [--size S]  per-layer conv2d forward/backward of ResNet-18 and MobileNetV2, zoo and PyTorch
   gemm [--rounds N]          SGEMM GFLOP/s of zoo and numpy, alternating, per round
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
 """
@@ -15,6 +16,8 @@ case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
+case "conv":
+    runConvBenchmark(arguments: Array(arguments.dropFirst()))
 case "gemm":
     runGemmBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
