@@ -13,6 +13,14 @@ extension Convolution {
             DepthwiseConvolution.backwardData(g, outputGradient: gy, weight: weight, inputGradient: gx)
             return
         }
+        if g.isSampledPointwise {
+            let s = g.sampled
+            let sampled = Gemm.allocateFloats(s.inputCount)
+            defer { sampled.deallocate() }
+            backwardData(s, outputGradient: gy, weight: weight, inputGradient: sampled, kernel: kernel)
+            unsample(sampled, g, into: gx)
+            return
+        }
         let cin = g.groupInChannels, cout = g.groupOutChannels, taps = g.taps, patch = g.patch
         if g.strideH == 1 && g.strideW == 1 {
             // W'[group·cin + c, o, kh-1-ki, kw-1-kj] = W[group·cout + o, c, ki, kj]
@@ -113,6 +121,14 @@ extension Convolution {
         }
         if g.isDepthwise {
             DepthwiseConvolution.backwardWeight(g, input: x, outputGradient: gy, weightGradient: gw)
+            return
+        }
+        if g.isSampledPointwise {
+            let s = g.sampled
+            let sampled = Gemm.allocateFloats(s.inputCount)
+            defer { sampled.deallocate() }
+            sample(x, g, into: sampled)
+            backwardWeight(s, input: sampled, outputGradient: gy, weightGradient: gw, biasGradient: nil, kernel: kernel)
             return
         }
         let cin = g.groupInChannels, cout = g.groupOutChannels, taps = g.taps, patch = g.patch
