@@ -39,7 +39,8 @@ extension Gemm {
                 rowParts = target
             } else {
                 columnParts = min(columnStrips, target)
-                if columnParts < target { rowParts = min(rowStrips, (target + columnParts - 1) / columnParts) }
+                let enough = b.isCostly ? threadCount : target
+                if columnParts < enough { rowParts = min(rowStrips, (enough + columnParts - 1) / columnParts) }
             }
         }
         let tasks = columnParts * rowParts
