@@ -1,3 +1,5 @@
+import ZooModel
+
 /// 2-D convolution as PyTorch's `Conv2d`: NCHW activations, weight `[out, in/groups, kh, kw]`,
 /// optional bias, any stride, dilation and groups, and per-side padding (TensorFlow's "same"
 /// padding is asymmetric for stride 2).
@@ -10,20 +12,19 @@ public final class Conv2dLayer: NetworkLayer {
     public let weight: Parameter
     /// `[outChannels]`, or nil.
     public let bias: Parameter?
-    /// Step between windows, rows then columns.
-    public let stride: (height: Int, width: Int)
+    /// Step between windows.
+    public let stride: Size2d
     /// Zero padding on each side.
-    public let padding: (top: Int, left: Int, bottom: Int, right: Int)
+    public let padding: Padding2d
     /// Spacing between kernel taps.
-    public let dilation: (height: Int, width: Int)
+    public let dilation: Size2d
     /// Channel groups (in and out channels both divide by it; equal to both: depthwise).
     public let groups: Int
     private var input = Tensor(zeros: [0])
 
     /// A convolution over the given tensors.
-    public init(weight: Parameter, bias: Parameter?, stride: (height: Int, width: Int) = (1, 1),
-                padding: (top: Int, left: Int, bottom: Int, right: Int) = (0, 0, 0, 0),
-                dilation: (height: Int, width: Int) = (1, 1), groups: Int = 1) {
+    public init(weight: Parameter, bias: Parameter?, stride: Size2d = Size2d(1), padding: Padding2d = .zero,
+                dilation: Size2d = Size2d(1), groups: Int = 1) {
         precondition(weight.value.shape.count == 4, "a conv2d weight is [out, in/groups, kh, kw]")
         self.weight = weight
         self.bias = bias
@@ -35,7 +36,7 @@ public final class Conv2dLayer: NetworkLayer {
 
     /// A convolution with a square stride and the same padding on every side.
     public convenience init(weight: Parameter, bias: Parameter?, stride: Int, padding: Int) {
-        self.init(weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding, padding, padding))
+        self.init(weight: weight, bias: bias, stride: Size2d(stride), padding: Padding2d(padding))
     }
 
     /// The weight and bias that exist.

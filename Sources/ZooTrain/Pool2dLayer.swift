@@ -1,3 +1,5 @@
+import ZooModel
+
 /// Max or average pooling as PyTorch's `MaxPool2d` / `AvgPool2d`: NCHW, rectangular windows and
 /// strides, per-side padding (max pooling ignores it, average pooling counts it unless
 /// `countIncludePad` is false), and `ceilMode` rounding.
@@ -6,12 +8,12 @@ public final class Pool2dLayer: NetworkLayer {
     public enum Kind: Sendable { case max, average }
     /// Max or average.
     public let kind: Kind
-    /// Window size, rows then columns.
-    public let kernel: (height: Int, width: Int)
+    /// Window size.
+    public let kernel: Size2d
     /// Step between windows.
-    public let stride: (height: Int, width: Int)
+    public let stride: Size2d
     /// Padding on each side.
-    public let padding: (top: Int, left: Int, bottom: Int, right: Int)
+    public let padding: Padding2d
     /// Round the output size up, as `ceil_mode=True`.
     public let ceilMode: Bool
     /// Average pooling divides by the whole window including padding (PyTorch's default).
@@ -21,8 +23,7 @@ public final class Pool2dLayer: NetworkLayer {
     private var argmax: [Int32] = []
 
     /// A pooling layer.
-    public init(kind: Kind, kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
-                padding: (top: Int, left: Int, bottom: Int, right: Int) = (0, 0, 0, 0),
+    public init(kind: Kind, kernel: Size2d, stride: Size2d, padding: Padding2d = .zero,
                 ceilMode: Bool = false, countIncludePad: Bool = true) {
         self.kind = kind
         self.kernel = kernel
@@ -34,7 +35,7 @@ public final class Pool2dLayer: NetworkLayer {
 
     /// A square window without padding.
     public convenience init(kind: Kind, kernel: Int, stride: Int) {
-        self.init(kind: kind, kernel: (kernel, kernel), stride: (stride, stride))
+        self.init(kind: kind, kernel: Size2d(kernel), stride: Size2d(stride))
     }
 
     func geometry(_ shape: [Int]) -> PoolGeometry {

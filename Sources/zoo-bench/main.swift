@@ -5,6 +5,8 @@ let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
+  conv [--net N] [--size S]  per-layer conv2d forward/backward of ResNet-18 and MobileNetV2, zoo and PyTorch
+  conv-check FILE...         zoo's conv2d/pooling against PyTorch's cases (scripts/torch_conv_reference.py)
   gemm [--rounds N]          SGEMM GFLOP/s of zoo and numpy, alternating, per round
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   parity --store DIR REF --input X.safetensors [--eval-output E] [--train-output T]
@@ -17,6 +19,10 @@ case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
+case "conv":
+    runConvBenchmark(arguments: Array(arguments.dropFirst()))
+case "conv-check":
+    exit(runConvCheck(arguments: Array(arguments.dropFirst())))
 case "gemm":
     runGemmBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":

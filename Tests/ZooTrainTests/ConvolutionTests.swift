@@ -1,4 +1,5 @@
 import Testing
+import ZooModel
 @testable import ZooTrain
 
 /// Direct loops in Double: the references the convolution kernels must match.
@@ -188,12 +189,60 @@ struct ConvolutionTests {
         // A layer built with rectangular stride, dilation, groups and asymmetric padding runs the
         // same geometry as the kernels.
         let layer = Conv2dLayer(weight: Parameter(name: "w", value: randomTensor([6, 2, 3, 2], seed: 9)),
-                                bias: nil, stride: (2, 1), padding: (1, 0, 2, 1), dilation: (2, 1), groups: 2)
+                                bias: nil, stride: Size2d(height: 2, width: 1), padding: Padding2d(top: 1, left: 0, bottom: 2, right: 1),
+                                dilation: Size2d(height: 2, width: 1), groups: 2)
         let x = randomTensor([2, 4, 9, 7], seed: 10)
         let y = layer.forward(x, training: true)
         let g = layer.geometry(x.shape)
         #expect(y.shape == [2, 6, g.outHeight, g.outWidth])
         let reference = NaiveConvolution.forward(g, x.data, layer.weight.value.data, nil)
         #expect(scaledError(y.data, reference) < 1e-5)
+    }
+}
+
+struct LayoutTests {
+    @Test(arguments: [(3, 5, 7), (2, 16, 64), (1, 19, 83), (2, 8, 9)])
+    func channelsLastCopyTransposesEveryImage(shape: (Int, Int, Int)) {
+        let (count, channels, plane) = shape
+        let x = randomTensor([count, channels, plane], seed: 30).data
+        var out = [Float](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                Convolution.toChannelsLast(px.baseAddress!, count: count, channels: channels, plane: plane, into: po.baseAddress!)
+            }
+        }
+        var mismatches = 0
+        for n in 0..<count { for c in 0..<channels { for q in 0..<plane {
+            if out[(n * plane + q) * channels + c] != x[(n * channels + c) * plane + q] { mismatches += 1 }
+        } } }
+        #expect(mismatches == 0)
+    }
+}
+
+struct ConvolutionNetworkTests {
+    @Test func descriptionsWithEveryConvOptionRun() throws {
+        // Depthwise stride 2 with TensorFlow's "same" padding, a grouped dilated conv, a padded
+        // ceil-mode max pool and an average pool that leaves padding out: ZooModel's shape rules
+        // and the kernels agree on every output size, and a training step runs.
+        let description = Network.sequentialDescription(input: [4, 11, 10], ops: [
+            .conv2d(Conv2dOptions(outChannels: 4, kernel: Size2d(3), stride: Size2d(2),
+                                  padding: Padding2d(top: 0, left: 0, bottom: 1, right: 1), groups: 4)),
+            .conv2d(Conv2dOptions(outChannels: 6, kernel: Size2d(height: 3, width: 2), padding: Padding2d(2),
+                                  dilation: Size2d(2), groups: 2)),
+            .maxpool2d(Pool2dOptions(kernel: Size2d(3), stride: Size2d(2), padding: Padding2d(1), ceilMode: true)),
+            .avgpool2d(Pool2dOptions(kernel: Size2d(2), stride: Size2d(1), padding: Padding2d(1), countIncludePad: false)),
+            .flatten, .dense(outFeatures: 3),
+        ])
+        let network = try Network(description: description, tensors: try Network.initialTensors(for: description, seed: 3))
+        let x = randomTensor([2, 4, 11, 10], seed: 31)
+        var shape = [2] + network.inputShape
+        var t = x
+        for (i, layer) in network.layers.enumerated() {
+            t = layer.forward(t, training: true)
+            shape = [2] + network.shapes[i + 1]
+            #expect(t.shape == shape, "layer \(i)")
+        }
+        network.backward(randomTensor(t.shape, seed: 32))
+        for p in network.trainableParameters { #expect(!p.gradient.data.contains { !$0.isFinite }) }
     }
 }

@@ -51,6 +51,20 @@ struct ConvGeometry: Hashable, Sendable {
         kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
     }
 
+    /// A 1×1 kernel with a stride or padding: exactly a pointwise convolution of the input sampled
+    /// at the output positions (`sampled`), which reads the planes directly.
+    var isSampledPointwise: Bool { kernelH == 1 && kernelW == 1 && !isPointwise }
+
+    /// The pointwise convolution over the input sampled at the output positions.
+    var sampled: ConvGeometry {
+        var s = self
+        s.height = outHeight
+        s.width = outWidth
+        s.strideH = 1; s.strideW = 1; s.dilationH = 1; s.dilationW = 1
+        s.padTop = 0; s.padLeft = 0; s.padBottom = 0; s.padRight = 0
+        return s
+    }
+
     /// Why the geometry cannot run (non-positive sizes, groups not dividing the channels, a window
     /// larger than the padded input), or nil when it can.
     var problem: String? {

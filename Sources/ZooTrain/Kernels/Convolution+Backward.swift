@@ -13,6 +13,14 @@ extension Convolution {
             DepthwiseConvolution.backwardData(g, outputGradient: gy, weight: weight, inputGradient: gx)
             return
         }
+        if g.isSampledPointwise {
+            let s = g.sampled
+            let sampled = Gemm.allocateFloats(s.inputCount)
+            defer { sampled.deallocate() }
+            backwardData(s, outputGradient: gy, weight: weight, inputGradient: sampled, kernel: kernel)
+            unsample(sampled, g, into: gx)
+            return
+        }
         let cin = g.groupInChannels, cout = g.groupOutChannels, taps = g.taps, patch = g.patch
         if g.strideH == 1 && g.strideW == 1 {
             // W'[group·cin + c, o, kh-1-ki, kw-1-kj] = W[group·cout + o, c, ki, kj]
@@ -115,6 +123,14 @@ extension Convolution {
             DepthwiseConvolution.backwardWeight(g, input: x, outputGradient: gy, weightGradient: gw)
             return
         }
+        if g.isSampledPointwise {
+            let s = g.sampled
+            let sampled = Gemm.allocateFloats(s.inputCount)
+            defer { sampled.deallocate() }
+            sample(x, g, into: sampled)
+            backwardWeight(s, input: sampled, outputGradient: gy, weightGradient: gw, biasGradient: nil, kernel: kernel)
+            return
+        }
         let cin = g.groupInChannels, cout = g.groupOutChannels, taps = g.taps, patch = g.patch
         let channelsLast = cin >= g.kernelW || g.dilationW > 1
         let perImage = (channelsLast ? g.inChannels * g.inPlane : 0) + g.outChannels * g.outPlane
@@ -158,26 +174,67 @@ extension Convolution {
         }
     }
 
-    /// Copies `count` NCHW images to NHWC (`[count, plane, channels]`), in tiles that keep both
-    /// sides in cache.
+    /// Copies `count` NCHW images to NHWC (`[count, plane, channels]`), in 8×8 blocks transposed
+    /// in registers (scalar at the ragged edges).
     static func toChannelsLast(_ x: UnsafePointer<Float>, count: Int, channels: Int, plane: Int,
                                into out: UnsafeMutablePointer<Float>) {
-        let tile = 16
+        let tile = 64
         let pixelTiles = (plane + tile - 1) / tile
         let dst = UncheckedSendable(value: out)
         Parallel.forEach(count * pixelTiles, parallel: count * channels * plane >= 1 << 16) { task in
             let n = task / pixelTiles, q0 = (task % pixelTiles) * tile
             let q1 = min(plane, q0 + tile)
             let src = x + n * channels * plane, o = dst.value + n * channels * plane
-            var c0 = 0
-            while c0 < channels {
-                let c1 = min(channels, c0 + tile)
-                for q in q0..<q1 {
-                    let row = o + q * channels
-                    for c in c0..<c1 { row[c] = src[c * plane + q] }
+            var c = 0
+            while c + 8 <= channels {
+                var q = q0
+                while q + 8 <= q1 {
+                    transpose8x8(src + c * plane + q, ld: plane, into: o + q * channels + c, ldOut: channels)
+                    q += 8
                 }
-                c0 = c1
+                while q < q1 {
+                    for k in 0..<8 { o[q * channels + c + k] = src[(c + k) * plane + q] }
+                    q += 1
+                }
+                c += 8
+            }
+            while c < channels {
+                for q in q0..<q1 { o[q * channels + c] = src[c * plane + q] }
+                c += 1
             }
         }
     }
+}
+
+/// `out[j·ldOut + i] = src[i·ld + j]` for an 8×8 block: three rounds of splitting row pairs into
+/// their even and odd elements transpose it (each round rotates the element index bits by one).
+@inline(__always)
+func transpose8x8(_ src: UnsafePointer<Float>, ld: Int, into out: UnsafeMutablePointer<Float>, ldOut: Int) {
+    typealias V = SIMD8<Float>
+    let r = UnsafeRawPointer(src)
+    var a0 = r.loadUnaligned(as: V.self)
+    var a1 = r.loadUnaligned(fromByteOffset: 4 * ld, as: V.self)
+    var a2 = r.loadUnaligned(fromByteOffset: 8 * ld, as: V.self)
+    var a3 = r.loadUnaligned(fromByteOffset: 12 * ld, as: V.self)
+    var a4 = r.loadUnaligned(fromByteOffset: 16 * ld, as: V.self)
+    var a5 = r.loadUnaligned(fromByteOffset: 20 * ld, as: V.self)
+    var a6 = r.loadUnaligned(fromByteOffset: 24 * ld, as: V.self)
+    var a7 = r.loadUnaligned(fromByteOffset: 28 * ld, as: V.self)
+    @inline(__always) func unzip(_ x: V, _ y: V) -> (V, V) {
+        let v = SIMD16<Float>(lowHalf: x, highHalf: y)
+        return (v.evenHalf, v.oddHalf)
+    }
+    for _ in 0..<3 {
+        let (e0, o0) = unzip(a0, a1), (e1, o1) = unzip(a2, a3), (e2, o2) = unzip(a4, a5), (e3, o3) = unzip(a6, a7)
+        a0 = e0; a1 = e1; a2 = e2; a3 = e3; a4 = o0; a5 = o1; a6 = o2; a7 = o3
+    }
+    let d = UnsafeMutableRawPointer(out)
+    d.storeBytes(of: a0, as: V.self)
+    d.storeBytes(of: a1, toByteOffset: 4 * ldOut, as: V.self)
+    d.storeBytes(of: a2, toByteOffset: 8 * ldOut, as: V.self)
+    d.storeBytes(of: a3, toByteOffset: 12 * ldOut, as: V.self)
+    d.storeBytes(of: a4, toByteOffset: 16 * ldOut, as: V.self)
+    d.storeBytes(of: a5, toByteOffset: 20 * ldOut, as: V.self)
+    d.storeBytes(of: a6, toByteOffset: 24 * ldOut, as: V.self)
+    d.storeBytes(of: a7, toByteOffset: 28 * ldOut, as: V.self)
 }

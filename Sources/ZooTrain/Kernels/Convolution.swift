@@ -19,6 +19,14 @@ enum Convolution {
             DepthwiseConvolution.forward(g, input: input, weight: weight, bias: bias, output: output)
             return
         }
+        if g.isSampledPointwise {
+            let s = g.sampled
+            let sample = Gemm.allocateFloats(s.inputCount)
+            defer { sample.deallocate() }
+            self.sample(input, g, into: sample)
+            forward(s, input: sample, weight: weight, bias: bias, output: output, kernel: kernel)
+            return
+        }
         let cin = g.groupInChannels, cout = g.groupOutChannels, patch = g.patch
         for group in 0..<g.groups {
             let a = PackedA(kernel: kernel, m: cout, k: patch,
@@ -36,6 +44,46 @@ enum Convolution {
             }
         }
         if let bias { addBias(bias, to: output, planes: g.batch * g.outChannels, channels: g.outChannels, plane: g.outPlane) }
+    }
+
+    /// The input at the output positions of a 1×1 kernel: `out[n, c, oy, ox] = x[n, c, oy·sh - top,
+    /// ox·sw - left]`, zero in the padding.
+    static func sample(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into out: UnsafeMutablePointer<Float>) {
+        let oh = g.outHeight, ow = g.outWidth
+        let dst = UncheckedSendable(value: out)
+        Parallel.forEach(g.batch * g.inChannels, parallel: g.batch * g.inChannels * oh * ow >= 1 << 15) { plane in
+            let src = x + plane * g.inPlane, o = dst.value + plane * oh * ow
+            for oy in 0..<oh {
+                let iy = oy * g.strideH - g.padTop
+                let row = o + oy * ow
+                guard iy >= 0 && iy < g.height else { row.update(repeating: 0, count: ow); continue }
+                let line = src + iy * g.width
+                for ox in 0..<ow {
+                    let ix = ox * g.strideW - g.padLeft
+                    row[ox] = ix >= 0 && ix < g.width ? line[ix] : 0
+                }
+            }
+        }
+    }
+
+    /// The inverse of `sample` for gradients: `gx` (overwritten) gets each sampled position's
+    /// gradient, zero elsewhere (a 1×1 window never overlaps another).
+    static func unsample(_ sampled: UnsafePointer<Float>, _ g: ConvGeometry, into gx: UnsafeMutablePointer<Float>) {
+        let oh = g.outHeight, ow = g.outWidth
+        let dst = UncheckedSendable(value: gx)
+        Parallel.forEach(g.batch * g.inChannels, parallel: g.inputCount >= 1 << 15) { plane in
+            let src = sampled + plane * oh * ow, o = dst.value + plane * g.inPlane
+            o.update(repeating: 0, count: g.inPlane)
+            for oy in 0..<oh {
+                let iy = oy * g.strideH - g.padTop
+                guard iy >= 0 && iy < g.height else { continue }
+                let line = o + iy * g.width, row = src + oy * ow
+                for ox in 0..<ow {
+                    let ix = ox * g.strideW - g.padLeft
+                    if ix >= 0 && ix < g.width { line[ix] = row[ox] }
+                }
+            }
+        }
     }
 
     /// Adds `bias[c]` to every element of each `[plane]` of channel c.

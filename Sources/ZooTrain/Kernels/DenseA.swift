@@ -20,10 +20,18 @@ struct DenseA: GemmOperandA {
                     for r in rows..<mr { dst[p * mr + r] = 0 }
                 }
             } else {
-                // Read each row along p (contiguous), write it every mr floats.
+                // Eight rows by eight columns at a time, transposed in registers; the rest one by one.
+                var p = 0
+                if mr == 8 && rows == 8 {
+                    let src = base + (i0 + r0) * ld + p0
+                    while p + 8 <= kc {
+                        transpose8x8(src + p, ld: ld, into: dst + p * 8, ldOut: 8)
+                        p += 8
+                    }
+                }
                 for r in 0..<rows {
                     let src = base + (i0 + r0 + r) * ld + p0
-                    for p in 0..<kc { dst[p * mr + r] = src[p] }
+                    for q in p..<kc { dst[q * mr + r] = src[q] }
                 }
                 if rows < mr { for p in 0..<kc { for r in rows..<mr { dst[p * mr + r] = 0 } } }
             }

@@ -12,8 +12,22 @@ struct DenseB: GemmOperandB {
         while c0 < nc {
             let cols = min(nr, nc - c0)
             if transposed {
-                // op(B)[p, j] = B[j, p]: walk each of the strip's columns along its contiguous row.
-                for col in 0..<cols {
+                // op(B)[p, j] = B[j, p]: eight columns by eight rows at a time transposed in registers,
+                // the rest walking each column along its contiguous row.
+                var col0 = 0
+                while col0 + 8 <= cols {
+                    let src = base + (j0 + c0 + col0) * ld + p0
+                    var p = 0
+                    while p + 8 <= kc {
+                        transpose8x8(src + p, ld: ld, into: dst + p * nr + col0, ldOut: nr)
+                        p += 8
+                    }
+                    for col in col0..<(col0 + 8) {
+                        for q in p..<kc { dst[q * nr + col] = src[(col - col0) * ld + q] }
+                    }
+                    col0 += 8
+                }
+                for col in col0..<cols {
                     let src = base + (j0 + c0 + col) * ld + p0
                     for p in 0..<kc { dst[p * nr + col] = src[p] }
                 }

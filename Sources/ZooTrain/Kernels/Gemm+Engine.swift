@@ -30,11 +30,18 @@ extension Gemm {
         // Split C into rectangles: columns first (B is packed once per column range), rows when the
         // columns run out. More pieces than threads keep both cores busy on a shared machine; with A
         // packed beforehand, extra column pieces cost nothing.
+        // An A that must be packed is packed once per column piece, B once per row piece: cut
+        // along the longer side of C.
         var columnParts = 1, rowParts = 1
         if parallel && threadCount > 1 && m * n * k >= parallelThreshold {
             let target = threadCount * (a.isPrepacked ? 4 : 2)
-            columnParts = min(columnStrips, target)
-            if columnParts < target { rowParts = min(rowStrips, (target + columnParts - 1) / columnParts) }
+            if !a.isPrepacked && m >= n && rowStrips >= target {
+                rowParts = target
+            } else {
+                columnParts = min(columnStrips, target)
+                let enough = b.isCostly ? threadCount : target
+                if columnParts < enough { rowParts = min(rowStrips, (enough + columnParts - 1) / columnParts) }
+            }
         }
         let tasks = columnParts * rowParts
         Parallel.forEach(tasks, parallel: tasks > 1) { task in
@@ -44,10 +51,9 @@ extension Gemm {
             let iBegin = (rowStrips * rp / rowParts) * mr
             let iEnd = min(m, (rowStrips * (rp + 1) / rowParts) * mr)
             guard jBegin < jEnd, iBegin < iEnd else { return }
-            let packedB = allocateFloats(K.kc * K.nc)
-            let packedA = allocateFloats(K.kc * K.mc)
-            let edge = allocateFloats(mr * nr)
-            defer { packedB.deallocate(); packedA.deallocate(); edge.deallocate() }
+            let pool = ScratchPool.shared
+            let packedB = pool.take(K.kc * K.nc), packedA = pool.take(K.kc * K.mc), edge = pool.take(mr * nr)
+            defer { pool.give(packedB, K.kc * K.nc); pool.give(packedA, K.kc * K.mc); pool.give(edge, mr * nr) }
             var jc = jBegin
             while jc < jEnd {
                 let ncCur = min(K.nc, jEnd - jc)

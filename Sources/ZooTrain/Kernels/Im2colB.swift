@@ -22,6 +22,8 @@ struct Im2colB: GemmOperandB {
         var count: Int
     }
 
+    var isCostly: Bool { true }
+
     func pack<K: GemmMicroKernel>(_ kernel: K.Type, p0: Int, kc: Int, j0: Int, nc: Int, into out: UnsafeMutablePointer<Float>) {
         let g = geometry
         let nr = K.nr

@@ -27,6 +27,8 @@ struct PatchRowsB: GemmOperandB {
         var count: Int
     }
 
+    var isCostly: Bool { true }
+
     func pack<K: GemmMicroKernel>(_ kernel: K.Type, p0: Int, kc: Int, j0: Int, nc: Int, into out: UnsafeMutablePointer<Float>) {
         let g = geometry
         let nr = K.nr
@@ -79,11 +81,17 @@ struct PatchRowsB: GemmOperandB {
                             for u in 0..<run.count { d[u] = 0 }
                         } else {
                             let src = pixels + run.c0 * hw + iy * w
-                            var ix = ixBase + run.kj0 * dw
-                            for u in 0..<run.count {
-                                d[u] = ix >= 0 && ix < w ? src[ix] : 0
-                                ix += dw
+                            let ix0 = ixBase + run.kj0 * dw
+                            // Taps u with 0 <= ix0 + u·dw < w.
+                            let lo = ix0 >= 0 ? 0 : min(run.count, (-ix0 + dw - 1) / dw)
+                            let hi = ix0 >= w ? 0 : max(lo, min(run.count, (w - ix0 + dw - 1) / dw))
+                            for u in 0..<lo { d[u] = 0 }
+                            if dw == 1 {
+                                for u in lo..<hi { d[u] = src[ix0 + u] }
+                            } else {
+                                for u in lo..<hi { d[u] = src[ix0 + u * dw] }
                             }
+                            for u in hi..<run.count { d[u] = 0 }
                         }
                     }
                     for u in cols..<nr { row[u] = 0 }

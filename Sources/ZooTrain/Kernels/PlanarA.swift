@@ -24,9 +24,17 @@ struct PlanarA: GemmOperandA {
                 let run = min(kc - t, imageColumns - q)
                 let src = base + image * imageStride + (i0 + r0) * ld + q
                 let out = dst + t * mr
+                var u0 = 0
+                if mr == 8 && rows == 8 {
+                    // Eight rows by eight positions at a time, transposed in registers.
+                    while u0 + 8 <= run {
+                        transpose8x8(src + u0, ld: ld, into: out + u0 * 8, ldOut: 8)
+                        u0 += 8
+                    }
+                }
                 for r in 0..<rows {
                     let s = src + r * ld
-                    for u in 0..<run { out[u * mr + r] = s[u] }
+                    for u in u0..<run { out[u * mr + r] = s[u] }
                 }
                 if rows < mr { for u in 0..<run { for r in rows..<mr { out[u * mr + r] = 0 } } }
                 t += run
