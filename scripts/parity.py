@@ -22,7 +22,9 @@ recognition must name the architecture and give a runnable description. Then:
   the recognised description at 64x64 with dropout off (torch's and zoo's random masks cannot
   agree), given to `zoo import --arch`;
 - the real MobileNetV2 ImageNet weights (.pth, torch.load'ed here) on photos/chelsea.png, with
-  torchvision's preprocessing done here and fed to zoo as float32 .npy: the same logits and top-5.
+  torchvision's preprocessing done here and fed to zoo as float32 .npy: the same logits and top-5;
+  and, where the build reads images, `zoo predict REF chelsea.png` (zoo's own decoding and
+  preprocessing from the model card) gives the same top-5.
 
 The measure is max|zoo - torch| / (1 + max|torch|), which must be at most 1e-4. For the SGD step the
 table also shows the error of the update itself, max|dzoo - dtorch| / max|dtorch| over all weights
@@ -208,10 +210,17 @@ def layer_outputs(architecture, model, names):
 
 
 def description_for_64(model_json):
-    """The recognised description at 3x64x64, recorded shapes and lineage left out, dropout off."""
+    """The recognised description at 3x64x64 (its card's image recipe too), recorded shapes and
+    lineage left out, dropout off."""
     d = copy.deepcopy(model_json)
     d["input"] = [3, 64, 64]
     d.pop("lineage", None)
+    # The card's image recipe at the new size (the ImageNet recipe's 256/224 resize ratio), so it
+    # makes the tensors the input takes.
+    prep = d.get("metadata", {}).get("preprocessing")
+    if prep:
+        prep["crop"] = [64, 64]
+        prep["resize"] = round(64 * 256 / 224)
     for layer in d["layers"]:
         layer.pop("input_shape", None)
         layer.pop("output_shape", None)
@@ -438,6 +447,15 @@ def real_mobilenet_v2(zoo, data, work, check, failures):
     from torchvision.models._meta import _IMAGENET_CATEGORIES as names
     row = {"architecture": "real mobilenet_v2 + chelsea.png", "eval": diff,
            "top5": ", ".join(names[i] for i in top_ref), "top5_same": top_ref == top_ours}
+    if zoo.predict_writes_npy:
+        # The whole user path: zoo decodes and preprocesses the photo as the model card says.
+        shown = json.loads(zoo.run("predict", "mobilenet-v2-imagenet", photo, "--top", "5", "--json"))
+        top = shown["predictions"][0]["top"]
+        probabilities = torch.softmax(torch.from_numpy(ref[0]).double(), 0).numpy()
+        row["photo top5"] = [t["class"] for t in top] == top_ref
+        row["photo probability"] = max(abs(t["probability"] - probabilities[t["class"]]) for t in top)
+        if not row["photo top5"]:
+            failures.append("real MobileNetV2 on the photo itself: zoo's top-5 %s, torchvision's %s" % ([t["class"] for t in top], top_ref))
     print_row(row)
     return row
 
@@ -449,6 +467,9 @@ def print_row(row):
         cells.append("%s %-9s" % (key, ("%.2e" % v) if isinstance(v, float) else (v or "-")))
     if "top5" in row:
         cells.append("top-5 %s (%s)" % ("same" if row["top5_same"] else "DIFFERENT", row["top5"]))
+    if "photo top5" in row:
+        cells.append("zoo predict on the PNG: top-5 %s, max |probability diff| %.2e" % (
+            "same" if row["photo top5"] else "DIFFERENT", row["photo probability"]))
     if "seconds" in row:
         cells.append("%.0fs" % row["seconds"])
     print("  ".join(cells), flush=True)
