@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ZooFormat", targets: ["ZooFormat"]),
         .library(name: "ZooModel", targets: ["ZooModel"]),
         .library(name: "ZooRegistry", targets: ["ZooRegistry"]),
+        .library(name: "ZooData", targets: ["ZooData"]),
         .library(name: "ZooTrain", targets: ["ZooTrain"]),
         .executable(name: "zoo", targets: ["zoo"]),
     ],
@@ -22,6 +23,20 @@ let package = Package(
             path: "Sources/CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        // PNG and JPEG decoding for ZooData (libpng 1.6, libjpeg-turbo: the libraries Pillow uses, so
+        // decoded pixels equal PIL's). The shims hold the setjmp error handling in C.
+        .systemLibrary(
+            name: "CPNG",
+            path: "Sources/CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            path: "Sources/CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
         ),
         .target(
             name: "ZooFormat",
@@ -47,8 +62,12 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ZooData",
+            dependencies: ["ZooFormat", "ZooModel", "CPNG", "CJPEG"]
+        ),
+        .target(
             name: "ZooTrain",
-            dependencies: ["ZooModel", "ZooKernelsAVX512", "ZooKernelsAVX2"],
+            dependencies: ["ZooModel", "ZooData", "ZooKernelsAVX512", "ZooKernelsAVX2"],
             swiftSettings: [
                 // haswell: AVX2 + FMA for the GEMM micro-kernel (every machine of this project has them);
                 // ZOO_FMA lets the kernels use fused multiply-add only where it compiles to one instruction.
@@ -59,23 +78,24 @@ let package = Package(
         .executableTarget(
             name: "zoo",
             dependencies: [
-                "ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain",
+                "ZooFormat", "ZooModel", "ZooRegistry", "ZooData", "ZooTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "zoo-bench",
-            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "CZlib"]
+            dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooData", "ZooTrain", "CZlib"]
         ),
         // Where the fetched real weights and photos are (scripts/fetch-test-data.sh), and the shapes-only
         // architecture fixture (Fixtures/architectures.json.gz); shared by the test targets.
         .target(name: "ZooTestSupport", dependencies: ["ZooFormat"], path: "Tests/ZooTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
+        .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooFormat", "CPNG", "CJPEG", "ZooTestSupport"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry", "ZooTestSupport"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain", "ZooTestSupport"], exclude: ["Vectors"]),
         // "zoo" and "ZooTrain": the report tests render experiment results through the CLI's report code.
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooTrain", "zoo", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooData", "ZooTrain", "zoo", "ZooTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,7 +45,7 @@ extension ModelSurgery {
             }
             frozen = k
         }
-        let tensors = try ModelBuilder.initialize(built.tensors, scheme: scheme, seed: seed)
+        let tensors = try ModelBuilder.initialize(built.tensors, scheme: scheme, seed: seed, architecture: backbone.metadata.architecture)
 
         var result = backbone
         result.layers = layers + built.layers

@@ -49,10 +49,9 @@ public final class ActivationLayer: NetworkLayer {
             saved = x
         } else {
             saved = x
-            var y = [Float](repeating: 0, count: x.count)
-            x.data.withUnsafeBufferPointer { px in
-                y.withUnsafeMutableBufferPointer { py in
-                    guard let src = px.baseAddress, let dst = py.baseAddress else { return }
+            let y = x.data.withUnsafeBufferPointer { px in
+                Elementwise.array(count: px.count) { dst in
+                    guard let src = px.baseAddress else { return }
                     Parallel.forEachRange(px.count) { r in Self.apply(kind, src, dst, r) }
                 }
             }

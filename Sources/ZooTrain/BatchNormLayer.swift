@@ -71,18 +71,18 @@ public final class BatchNormLayer: NetworkLayer {
         usedBatchStatistics = training
         var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
         var batchVar = [Double](repeating: 0, count: c)
-        var y = [Float](repeating: 0, count: x.count)
         let eps = self.eps
         let parallel = x.count >= Parallel.elementwiseThreshold
         let gamma = weight?.value.data, beta = bias?.value.data
-        x.data.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
+        let y = x.data.withUnsafeBufferPointer { px in
+            // Every element is written below (each channel of each sample).
+            Elementwise.array(count: px.count) { dst in
                 mean.withUnsafeMutableBufferPointer { pm in
                     invStd.withUnsafeMutableBufferPointer { pi in
                         batchVar.withUnsafeMutableBufferPointer { pv in
                             runningMean.data.withUnsafeBufferPointer { rm in
                                 runningVar.data.withUnsafeBufferPointer { rv in
-                                    guard let src = px.baseAddress, let dst = py.baseAddress else { return }
+                                    guard let src = px.baseAddress else { return }
                                     Parallel.forEach(c, parallel: parallel) { ch in
                                         let m: Double, v: Double
                                         if training {

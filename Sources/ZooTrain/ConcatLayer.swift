@@ -18,15 +18,14 @@ public final class ConcatLayer: MergeLayer {
         let width = sizes.reduce(0, +)
         var shape = first
         shape[dim] = inputs.map { $0.shape[dim] }.reduce(0, +)
-        var out = [Float](repeating: 0, count: outer * width)
-        out.withUnsafeMutableBufferPointer { po in
-            guard let dst = po.baseAddress else { return }
+        // Every element is copied from one input.
+        let out = Elementwise.array(count: outer * width) { dst in
             var offset = 0
             for (k, input) in inputs.enumerated() {
                 let size = sizes[k]
                 input.data.withUnsafeBufferPointer { pi in
                     guard let src = pi.baseAddress else { return }
-                    for o in 0..<outer { (dst + o * width + offset).update(from: src + o * size, count: size) }
+                    for o in 0..<outer { (dst + o * width + offset).initialize(from: src + o * size, count: size) }
                 }
                 offset += size
             }
@@ -44,10 +43,8 @@ public final class ConcatLayer: MergeLayer {
             for (k, size) in sizes.enumerated() {
                 defer { offset += size }
                 guard needed[k], let src = pg.baseAddress else { result.append(nil); continue }
-                var g = [Float](repeating: 0, count: outer * size)
-                g.withUnsafeMutableBufferPointer { pd in
-                    guard let dst = pd.baseAddress else { return }
-                    for o in 0..<outer { (dst + o * size).update(from: src + o * width + offset, count: size) }
+                let g = Elementwise.array(count: outer * size) { dst in
+                    for o in 0..<outer { (dst + o * size).initialize(from: src + o * width + offset, count: size) }
                 }
                 result.append(Tensor(shape: inputShapes[k], data: g))
             }

@@ -6,6 +6,16 @@ enum Elementwise {
     /// Sixteen lanes: one AVX-512 register, two AVX2 registers.
     typealias V = SIMD16<Float>
 
+    /// A new array of `count` floats written by `fill`, which must write every element: no zero
+    /// fill first, so on large activations the fill is the only pass over the memory.
+    @inline(__always)
+    static func array(count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let p = buffer.baseAddress, count > 0 { fill(p) }
+            initialized = count
+        }
+    }
+
     /// `dst[i] = f(src[i])` for `i` in `range`; `dst` may be `src`.
     @inline(__always)
     static func map(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ range: Range<Int>,

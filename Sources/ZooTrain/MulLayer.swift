@@ -59,32 +59,47 @@ public final class MulLayer: MergeLayer {
         outputShape = shape
         let count = shape.reduce(1, *)
         let layouts = inputs.map { Self.layout(of: $0.shape, output: shape) }
-        var out = [Float](repeating: 1, count: count)
         guard let seg = Self.segment(layouts, count: count) else {
+            var out = [Float](repeating: 1, count: count)
             Self.generalProduct(inputs.map(\.data), shapes: inputs.map(\.shape), output: shape, skip: nil, into: &out)
             return Tensor(shape: shape, data: out)
         }
         let segments = count / seg
-        out.withUnsafeMutableBufferPointer { po in
-            guard let dst = po.baseAddress else { return }
-            for (k, input) in inputs.enumerated() {
-                input.data.withUnsafeBufferPointer { pi in
-                    guard let src = pi.baseAddress else { return }
-                    Self.forSegments(segments, seg) { s in
-                        let o = dst + s * seg
-                        switch layouts[k] {
-                        case .full:
-                            Elementwise.zip(UnsafePointer(o), src + s * seg, o, 0..<seg, { $0 * $1 }, { $0 * $1 })
-                        case .trailing(let run):
-                            let v = src[s * seg / run], vv = Elementwise.V(repeating: v)
-                            Elementwise.map(UnsafePointer(o), o, 0..<seg, { $0 * vv }, { $0 * v })
-                        case .general: break
-                        }
-                    }
-                }
-            }
+        let out = Elementwise.array(count: count) { dst in
+            Self.forSegments(segments, seg) { s in Self.product(inputs, layouts, skip: nil, segment: s, seg, into: dst + s * seg) }
         }
         return Tensor(shape: shape, data: out)
+    }
+
+    /// One segment of `Π inputs` (those but `skip`, times `dst`'s values when `scaling`), written to
+    /// `dst`: the first input copied, the others multiplied in while the segment is in cache.
+    @inline(__always)
+    private static func product(_ inputs: [Tensor], _ layouts: [Layout], skip: Int?, segment s: Int, _ seg: Int,
+                                into dst: UnsafeMutablePointer<Float>, scaling: Bool = false) {
+        var first = true
+        for (k, input) in inputs.enumerated() where k != skip {
+            input.data.withUnsafeBufferPointer { pi in
+                guard let src = pi.baseAddress else { return }
+                let from = UnsafePointer(dst)
+                switch layouts[k] {
+                case .full:
+                    if first && !scaling {
+                        dst.update(from: src + s * seg, count: seg)
+                    } else {
+                        Elementwise.zip(from, src + s * seg, dst, 0..<seg, { $0 * $1 }, { $0 * $1 })
+                    }
+                case .trailing(let run):
+                    let v = src[s * seg / run], vv = Elementwise.V(repeating: v)
+                    if first && !scaling {
+                        dst.update(repeating: v, count: seg)
+                    } else {
+                        Elementwise.map(from, dst, 0..<seg, { $0 * vv }, { $0 * v })
+                    }
+                case .general: break
+                }
+            }
+            first = false
+        }
     }
 
     /// See `MergeLayer.backward(_:needed:)`.
@@ -94,48 +109,65 @@ public final class MulLayer: MergeLayer {
         let layouts = inputs.map { Self.layout(of: $0.shape, output: shape) }
         var result: [Tensor?] = Array(repeating: nil, count: inputs.count)
         for k in inputs.indices where needed[k] {
+            guard let seg = Self.segment(layouts, count: count) else {
+                var g = [Float](repeating: 0, count: inputs[k].count)
+                Self.generalGradient(gy.data, inputs.map(\.data), shapes: inputs.map(\.shape), output: shape, of: k, into: &g)
+                result[k] = Tensor(shape: inputs[k].shape, data: g)
+                continue
+            }
+            let segments = count / seg
             // gy · Π_{j≠k} x_j, at output size, then summed down to input k's shape.
-            var prod = gy.data
-            if let seg = Self.segment(layouts, count: count) {
-                let segments = count / seg
-                prod.withUnsafeMutableBufferPointer { pp in
-                    guard let dst = pp.baseAddress else { return }
-                    for (j, input) in inputs.enumerated() where j != k {
-                        input.data.withUnsafeBufferPointer { pi in
-                            guard let src = pi.baseAddress else { return }
-                            Self.forSegments(segments, seg) { s in
-                                let o = dst + s * seg
-                                switch layouts[j] {
-                                case .full: Elementwise.zip(UnsafePointer(o), src + s * seg, o, 0..<seg, { $0 * $1 }, { $0 * $1 })
-                                case .trailing(let run):
-                                    let v = src[s * seg / run], vv = Elementwise.V(repeating: v)
-                                    Elementwise.map(UnsafePointer(o), o, 0..<seg, { $0 * vv }, { $0 * v })
-                                case .general: break
+            switch layouts[k] {
+            case .full:
+                let g = gy.data.withUnsafeBufferPointer { pg in
+                    Elementwise.array(count: count) { dst in
+                        guard let src = pg.baseAddress else { return }
+                        Self.forSegments(segments, seg) { s in
+                            (dst + s * seg).update(from: src + s * seg, count: seg)
+                            Self.product(inputs, layouts, skip: k, segment: s, seg, into: dst + s * seg, scaling: true)
+                        }
+                    }
+                }
+                result[k] = Tensor(shape: shape, data: g)
+            case .trailing(let run):
+                // Σ per segment (in parallel), then the segments of a run in order. With one full
+                // input besides gy (the gate's case), the sum reads both without a product array.
+                let others = inputs.indices.filter { $0 != k }
+                let fullOthers = others.filter { layouts[$0] == .full }
+                var partial = [Double](repeating: 0, count: segments)
+                partial.withUnsafeMutableBufferPointer { ps in
+                    gy.data.withUnsafeBufferPointer { pg in
+                        guard let g = pg.baseAddress else { return }
+                        Self.forSegments(segments, seg) { s in
+                            var scale: Float = 1
+                            for j in others {
+                                if case .trailing(let r) = layouts[j] { scale *= inputs[j].data[s * seg / r] }
+                            }
+                            if fullOthers.isEmpty {
+                                ps[s] = Elementwise.sum(g + s * seg, seg) * Double(scale)
+                            } else if fullOthers.count == 1 {
+                                ps[s] = inputs[fullOthers[0]].data.withUnsafeBufferPointer { px in
+                                    guard let x = px.baseAddress else { return 0 }
+                                    return Elementwise.sum(g + s * seg, x + s * seg, seg, { $0 * $1 }, { $0 * $1 })
+                                } * Double(scale)
+                            } else {
+                                var buffer = [Float](unsafeUninitializedCapacity: seg) { b, n in
+                                    if let p = b.baseAddress { p.initialize(from: g + s * seg, count: seg) }
+                                    n = seg
+                                }
+                                buffer.withUnsafeMutableBufferPointer { pb in
+                                    guard let p = pb.baseAddress else { return }
+                                    Self.product(inputs, layouts, skip: k, segment: s, seg, into: p, scaling: true)
+                                    ps[s] = Elementwise.sum(p, seg)
                                 }
                             }
                         }
                     }
                 }
-                switch layouts[k] {
-                case .full: result[k] = Tensor(shape: shape, data: prod)
-                case .trailing(let run):
-                    // Sum each segment (in parallel), then the segments of a run in order.
-                    var partial = [Double](repeating: 0, count: segments)
-                    prod.withUnsafeBufferPointer { pp in
-                        partial.withUnsafeMutableBufferPointer { ps in
-                            guard let src = pp.baseAddress else { return }
-                            Self.forSegments(segments, seg) { s in ps[s] = Elementwise.sum(src + s * seg, seg) }
-                        }
-                    }
-                    var g = [Double](repeating: 0, count: inputs[k].count)
-                    for s in 0..<segments { g[s * seg / run] += partial[s] }
-                    result[k] = Tensor(shape: inputs[k].shape, data: g.map { Float($0) })
-                case .general: break
-                }
-            } else {
-                var g = [Float](repeating: 0, count: inputs[k].count)
-                Self.generalGradient(gy.data, inputs.map(\.data), shapes: inputs.map(\.shape), output: shape, of: k, into: &g)
-                result[k] = Tensor(shape: inputs[k].shape, data: g)
+                var g = [Double](repeating: 0, count: inputs[k].count)
+                for s in 0..<segments { g[s * seg / run] += partial[s] }
+                result[k] = Tensor(shape: inputs[k].shape, data: g.map { Float($0) })
+            case .general: break
             }
         }
         return result

@@ -41,7 +41,7 @@ import ZooTestSupport
         let shown = try StoreCLI.run(["inspect", "mnv3", "--zoo", zoo])
         #expect(shown.stdout.contains("arch:       torchvision.mobilenet_v3_small"))
         #expect(shown.stdout.contains("runnable:   yes"), "\(shown.stdout)")
-        #expect(shown.stdout.contains("labels:     tench, goldfish, great white shark, tiger shark, hammerhead, ... (1000 in all"))
+        #expect(shown.stdout.contains("labels:     1000 (tench, goldfish, great white shark, ...)"), "\(shown.stdout)")
         // Each layer's output at the recorded 224x224 input: features.12 is 576x7x7, the logits 1000.
         #expect(shown.stdout.split(separator: "\n").contains { $0.contains("features.12") && $0.contains("576x7x7") })
         #expect(shown.stdout.split(separator: "\n").contains { $0.contains("classifier.3") && $0.contains("dense:1000") })
