@@ -26,6 +26,7 @@ public final class Conv2dLayer: NetworkLayer {
     public init(weight: Parameter, bias: Parameter?, stride: Size2d = Size2d(1), padding: Padding2d = .zero,
                 dilation: Size2d = Size2d(1), groups: Int = 1) {
         precondition(weight.value.shape.count == 4, "a conv2d weight is [out, in/groups, kh, kw]")
+        _ = AllocatorTuning.applied
         self.weight = weight
         self.bias = bias
         self.stride = stride

@@ -1,10 +1,4 @@
 import Foundation
-
-#if os(Linux)
-/// glibc's `mallopt` (malloc.h is not in Swift's Glibc module).
-@_silgen_name("mallopt")
-func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
 import ZooModel
 import ZooTrain
 
@@ -192,13 +186,6 @@ func runConvBenchmark(arguments: [String]) {
         i += 1
     }
     let threads = Gemm.threadCount
-    if ProcessInfo.processInfo.environment["ZOO_BENCH_NO_MMAP"] == "1" {
-        // Experiment: serve every allocation from the heap, so freed activations are reused without page faults.
-        #if os(Linux)
-        _ = glibcMallopt(-4, 0)               // M_MMAP_MAX
-        _ = glibcMallopt(-1, Int32.max)       // M_TRIM_THRESHOLD
-        #endif
-    }
     if cpuOnly {
         // Tuning aid: zoo alone, GFLOP/s per CPU second (threads included), no reference.
         for net in nets {

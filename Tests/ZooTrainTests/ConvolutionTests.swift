@@ -246,3 +246,57 @@ struct ConvolutionNetworkTests {
         for p in network.trainableParameters { #expect(!p.gradient.data.contains { !$0.isFinite }) }
     }
 }
+
+struct PoolingTests {
+    /// PyTorch's CPU max pooling, written out: the window clipped to the input, row-major, a strict
+    /// `>` (ties keep the first), NaN wins, and the index starts at the window's first pixel.
+    static func naiveMax(_ g: PoolGeometry, _ x: [Float]) -> (y: [Float], at: [Int32]) {
+        var y: [Float] = [], at: [Int32] = []
+        for plane in 0..<(g.batch * g.channels) {
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    let y0 = oy * g.strideH - g.padTop, x0 = ox * g.strideW - g.padLeft
+                    let ys = max(0, y0), xs = max(0, x0)
+                    let ye = min(g.height, y0 + g.kernelH), xe = min(g.width, x0 + g.kernelW)
+                    var best = -Float.infinity, index = ys * g.width + xs
+                    for iy in ys..<ye {
+                        for ix in xs..<xe {
+                            let v = x[plane * g.inPlane + iy * g.width + ix]
+                            if v > best || v.isNaN { best = v; index = iy * g.width + ix }
+                        }
+                    }
+                    y.append(best)
+                    at.append(Int32(index))
+                }
+            }
+        }
+        return (y, at)
+    }
+
+    @Test(arguments: [
+        PoolGeometry(batch: 2, channels: 3, height: 23, width: 29, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2,
+                     padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
+        PoolGeometry(batch: 1, channels: 2, height: 17, width: 40, kernelH: 2, kernelW: 3, strideH: 1, strideW: 3,
+                     padTop: 1, padLeft: 1, padBottom: 0, padRight: 1, ceilMode: true),
+        PoolGeometry(batch: 1, channels: 1, height: 9, width: 21, kernelH: 4, kernelW: 2, strideH: 3, strideW: 1,
+                     padTop: 2, padLeft: 0, padBottom: 2, padRight: 1, ceilMode: true),
+    ])
+    func maxPoolingKeepsPyTorchsIndices(g: PoolGeometry) {
+        #expect(g.problem == nil)
+        // Few distinct values (many ties), some NaN and -inf.
+        var x = randomTensor([g.batch * g.channels * g.inPlane], seed: 70).data.map { ($0 * 3).rounded() }
+        for i in stride(from: 5, to: x.count, by: 37) { x[i] = .nan }
+        for i in stride(from: 11, to: x.count, by: 23) { x[i] = -.infinity }
+        var y = [Float](repeating: 0, count: g.outputCount), at = [Int32](repeating: -1, count: g.outputCount)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                at.withUnsafeMutableBufferPointer { pa in
+                    Pooling.maxForward(g, input: px.baseAddress!, output: py.baseAddress!, argmax: pa.baseAddress!)
+                }
+            }
+        }
+        let ref = Self.naiveMax(g, x)
+        #expect(at == ref.at)
+        #expect(zip(y, ref.y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    }
+}

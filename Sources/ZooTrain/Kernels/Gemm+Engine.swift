@@ -34,7 +34,10 @@ extension Gemm {
         // along the longer side of C.
         var columnParts = 1, rowParts = 1
         if parallel && threadCount > 1 && m * n * k >= parallelThreshold {
-            let target = threadCount * (a.isPrepacked ? 4 : 2)
+            // Small products: one piece per thread (each piece packs its own panels); large ones:
+            // more pieces, to balance the load.
+            let small = m * n * k < 1 << 25
+            let target = threadCount * (small ? 1 : a.isPrepacked ? 4 : 2)
             if !a.isPrepacked && m >= n && rowStrips >= target {
                 rowParts = target
             } else {
