@@ -21,7 +21,8 @@ recognition must name the architecture and give a runnable description. Then:
   .npz) and `zoo export`, equal PyTorch's. These run
   the recognised description at 64x64 with dropout off (torch's and zoo's random masks cannot
   agree), given to `zoo import --arch`;
-- the real MobileNetV2 ImageNet weights (.pth, torch.load'ed here) on photos/chelsea.png, with
+- the real MobileNetV2 ImageNet weights (.pth, torch.load'ed here and written as safetensors; the
+  .pth imported directly must be recognised too, with the same tensor bytes) on photos/chelsea.png, with
   torchvision's preprocessing done here and fed to zoo as float32 .npy: the same logits and top-5;
   and, where the build reads images, `zoo predict REF chelsea.png` (zoo's own decoding and
   preprocessing from the model card) gives the same top-5.
@@ -429,6 +430,13 @@ def real_mobilenet_v2(zoo, data, work, check, failures):
     imported = zoo.json("import", path, "mobilenet-v2-imagenet")
     if imported.get("architecture") != "torchvision.mobilenet_v2":
         failures.append("real MobileNetV2: imported as %r" % imported.get("architecture"))
+    # The .pth itself, read by zoo's own PyTorch reader, is recognised too and holds the same tensor bytes.
+    direct = zoo.json("import", pth, "mobilenet-v2-pth")
+    if direct.get("architecture") != "torchvision.mobilenet_v2":
+        failures.append("real MobileNetV2 .pth: imported as %r (%s)" % (direct.get("architecture"), direct.get("not_recognised_because")))
+    elif direct["reused_blob_bytes"] < imported["new_blob_bytes"] * 0.99:
+        failures.append("real MobileNetV2 .pth: its tensors differ from the safetensors copy's (%d of %d bytes shared)" % (
+            direct["reused_blob_bytes"], imported["new_blob_bytes"]))
     shown = zoo.json("inspect", "mobilenet-v2-imagenet")
     if not shown["runnable"] or shown["model"]["metadata"].get("labels", [None] * 286)[285] != "Egyptian cat":
         failures.append("real MobileNetV2: runnable %s, labels %s" % (shown["runnable"], shown.get("not_runnable_because")))
