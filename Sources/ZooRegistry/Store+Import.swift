@@ -17,11 +17,12 @@ extension Store {
     /// architecture's (`ArchitectureRecognition`: torchvision/timm ResNets and MobileNets, runnable),
     /// else one inferred from its tensor names (formats/model-description.md, "Inferred layers"). `hfConfig` is a Hugging
     /// Face `config.json` carried in the metadata (`extra["hf_config"]`) so slicing can update it.
-    /// Lineage: operation `import`, parameters `source` (file name), `sha256` (of the file), `format`;
+    /// Lineage: operation `import`, parameters `source` (file name, or `sourceName` when the file
+    /// has a temporary name, as a pulled artifact's layer does), `sha256` (of the file), `format`;
     /// for PyTorch checkpoints also `key` and `stripped_prefix` when they apply.
     public func importFile(_ path: String, name: String, tag: String? = nil, codec: Codec = .planes, level: Int = 6,
                            architecture: ModelDescription? = nil, hfConfig: JSONValue? = nil,
-                           key: String? = nil) throws(StoreError) -> ImportResult {
+                           key: String? = nil, sourceName: String? = nil) throws(StoreError) -> ImportResult {
         try ModelReference.validateName(name)
         if let tag { try ModelReference.validateTag(tag) }
         let source: MappedBlob
@@ -32,7 +33,7 @@ extension Store {
         let isCheckpoint = CheckpointFileFormat(path: path) == .zckpt
         let writer = try StoreWriter(store: self)
         var parameters: [String: JSONValue] = [
-            "source": .string(String(path.split(separator: "/").last ?? Substring(path))),
+            "source": .string(sourceName ?? String(path.split(separator: "/").last ?? Substring(path))),
             "sha256": .string(fileDigest.hex),
             "format": .string(isCheckpoint ? "zckpt" : "safetensors"),
         ]

@@ -12,6 +12,7 @@ usage: zoo-bench <benchmark> [arguments]
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
   data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+  registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
   parity --store DIR REF --input X.safetensors [--eval-output E] [--train-output T]
                              eval- and training-mode outputs for scripts/parity.py
 """
@@ -36,6 +37,8 @@ case "layers":
     runLayerBenchmark(arguments: Array(arguments.dropFirst()))
 case "data":
     runDataBenchmark(arguments: Array(arguments.dropFirst()))
+case "registry":
+    try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 case "parity":
     exit(runParity(arguments: Array(arguments.dropFirst())))
 default:
