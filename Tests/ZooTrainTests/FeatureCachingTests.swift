@@ -37,7 +37,7 @@ import ZooData
         c.learningRate = 5e-3
         c.schedule = .cosine()
         c.seed = 3
-        c.freeze = .description
+        c.freeze = .model
         return c
     }
 
