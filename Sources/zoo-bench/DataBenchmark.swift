@@ -3,7 +3,7 @@ import ZooData
 import ZooModel
 import ZooTrain
 
-/// `zoo-bench data [--folder DIR] [--images N] [--quick]`: the streaming input pipeline on a
+/// `zoo-bench data [--folder DIR] [--images N] [--quick] [--mobilenet-v2 PTH --zoo BIN]`: the streaming input pipeline on a
 /// folder of N JPEG photos (default 10,000 in 10 classes, 240-480 × 200-400 pixels, made once
 /// and reused), preprocessed with the ImageNet recipe to 224 × 224:
 /// - the up-front header check and the content digest (what a feature cache would key on);
@@ -11,18 +11,26 @@ import ZooTrain
 ///   `DataLoader` (ImageFolder, Resize(256), CenterCrop(224), ToTensor, Normalize; as many
 ///   workers as cores) in the same run, when /usr/bin/python3 has torchvision;
 /// - one training epoch of a small CNN on the folder at 224 × 224, and the process's peak RSS
-///   against the 2 GB target (the decoded folder would be N × 602 KB).
+///   against the 2 GB target (the decoded folder would be N × 602 KB);
+/// - with `--mobilenet-v2 PTH --zoo BIN`: `zoo train` itself, as a child process, on the folder at
+///   224 × 224 with the real MobileNetV2 (imported into a temporary store, cut after features.18,
+///   a new 10-way head, backbone frozen, the feature cache on as by default), and that process's
+///   peak RSS (`getrusage(RUSAGE_CHILDREN)`) against the 2 GB target.
 func runDataBenchmark(arguments: [String]) {
     var folder = ".build/bench-images"
     var count = 10_000
+    var pth: String?
+    var zoo: String?
     var i = 0
     while i < arguments.count {
         switch arguments[i] {
         case "--folder" where i + 1 < arguments.count: folder = arguments[i + 1]; i += 1
         case "--images" where i + 1 < arguments.count: count = Int(arguments[i + 1]) ?? count; i += 1
+        case "--mobilenet-v2" where i + 1 < arguments.count: pth = arguments[i + 1]; i += 1
+        case "--zoo" where i + 1 < arguments.count: zoo = arguments[i + 1]; i += 1
         case "--quick": count = 1000
         default:
-            print("usage: zoo-bench data [--folder DIR] [--images N] [--quick]")
+            print("usage: zoo-bench data [--folder DIR] [--images N] [--quick] [--mobilenet-v2 PTH --zoo BIN]")
             return
         }
         i += 1
@@ -79,8 +87,49 @@ func runDataBenchmark(arguments: [String]) {
         print(String(format: "training 1 epoch (conv16/s2-pool-conv32/s2-gap-dense10, batch 32) on %d images at 224x224: %.1f s, %.0f images/s, train accuracy %.1f%%",
                      source.count, trainSeconds, Double(source.count) / trainSeconds, 100 * (result.history.last?.trainAccuracy ?? 0)))
         print("peak RSS \(megabytes(peak)) (the decoded folder would take \(megabytes(Int(decoded)))); target under 2 GB: \(peak < 2 << 30 ? "met" : "NOT met")")
+        if let pth, let zoo { try trainMobileNetV2(zoo: zoo, pth: pth, folder: folder) }
     } catch {
         print("data benchmark failed: \(error)")
+    }
+}
+
+/// `zoo train` on `folder` at 224 × 224 with the real MobileNetV2, frozen backbone and a new head,
+/// in a temporary store; prints its wall time and the child's peak RSS.
+func trainMobileNetV2(zoo: String, pth: String, folder: String) throws {
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-bench-data-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: store) }
+    let steps: [[String]] = [
+        ["init", store],
+        ["import", pth, "mnv2"],
+        ["slice", "mnv2", "--until", "features.18", "--as", "mnv2-backbone"],
+        ["graft", "mnv2-backbone", "--head", "global_avgpool,dense:10", "--seed", "1", "--as", "mnv2-head"],
+    ]
+    for step in steps { try runZoo(zoo, step + (step[0] == "init" ? [] : ["--zoo", store])) }
+    let train = ["train", "mnv2-head", "--data", folder, "--epochs", "1", "--batch", "32", "--freeze", "backbone", "--seed", "1", "--zoo", store]
+    let t0 = Date()
+    try runZoo(zoo, train)
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    let peak = usage.ru_maxrss * 1024
+    print(String(format: "zoo train (MobileNetV2 cut after features.18 + global_avgpool,dense:10, backbone frozen, feature cache on, 1 epoch, batch 32, val-fraction 0.2) on the folder at 224x224: %.0f s",
+                 Date().timeIntervalSince(t0)))
+    print("  \(zoo) \(train.joined(separator: " "))")
+    print("  peak RSS of the largest zoo process \(megabytes(peak)); target under 2 GB: \(peak < 2 << 30 ? "met" : "NOT met")")
+}
+
+/// Runs the zoo CLI, its output discarded; throws with its standard error when it fails.
+func runZoo(_ zoo: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: zoo)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchmarkFailure("zoo \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
     }
 }
 

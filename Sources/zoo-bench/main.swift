@@ -12,6 +12,7 @@ usage: zoo-bench <benchmark> [arguments]
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
   data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+                             [--mobilenet-v2 PTH --zoo BIN]  and zoo train with the real MobileNetV2 on them, its peak RSS
   features [--model REF] [--data PATH] [--epochs 30] ...
                              frozen training on cached features vs one forward pass; a second run's backbone forwards
   registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
