@@ -17,11 +17,7 @@ struct PlanarTransposedB: GemmOperandB {
         var c0 = 0
         while c0 < nc {
             let cols = min(nr, nc - c0)
-            var t = 0
-            while t < kc {
-                let p = p0 + t
-                let image = p / imageColumns, q = p - image * imageColumns
-                let run = min(kc - t, imageColumns - q)
+            forEachImageRun(from: p0, count: kc, imageColumns: imageColumns) { t, image, q, run in
                 let src = base + image * imageStride + (j0 + c0) * ld + q
                 let rows = dst + t * nr
                 var col = 0
@@ -41,7 +37,6 @@ struct PlanarTransposedB: GemmOperandB {
                     let s = src + c * ld
                     for v in 0..<run { rows[v * nr + c] = s[v] }
                 }
-                t += run
             }
             if cols < nr { for k in 0..<kc { for c in cols..<nr { dst[k * nr + c] = 0 } } }
             dst += kc * nr
