@@ -103,8 +103,9 @@ let package = Package(
             name: "zoo-bench",
             dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooData", "ZooTrain", "CZlib"]
         ),
-        // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
-        .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
+        // Where the fetched real weights and photos are (scripts/fetch-test-data.sh), and the shapes-only
+        // architecture fixture (Fixtures/architectures.json.gz); shared by the test targets.
+        .target(name: "ZooTestSupport", dependencies: ["ZooFormat"], path: "Tests/ZooTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooFormat", "CPNG", "CJPEG", "ZooTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooModel
 @testable import ZooTrain
 
 /// Plain triple loop in Double: the reference the blocked kernel must match.
@@ -23,9 +24,9 @@ func naiveMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -
 }
 
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var g = SeededGenerator(seed: seed)
+    var g = SeededRandom.splitMix(seed: seed)
     let n = shape.reduce(1, *)
-    return Tensor(shape: shape, data: (0..<n).map { _ in Float(g.nextUnit() * 2 - 1) * scale })
+    return Tensor(shape: shape, data: (0..<n).map { _ in Float(g.unit() * 2 - 1) * scale })
 }
 
 struct GemmTests {

@@ -92,9 +92,22 @@ struct GradientTests {
         check(FlattenLayer(), input: randomTensor([2, 3, 2, 2], seed: 12))
     }
 
-    @Test(arguments: [ActivationLayer.Kind.relu, .gelu, .tanh, .sigmoid])
+    @Test(arguments: ActivationLayer.Kind.allCases)
     func activation(kind: ActivationLayer.Kind) {
         check(ActivationLayer(kind), input: separatedInput([3, 8], seed: 13, gap: 0.11))
+        // Wide enough to cross ReLU6's 6 and the hard functions' ±3, never within a step of them.
+        check(ActivationLayer(kind), input: separatedInput([2, 13], seed: 30, gap: 0.55))
+    }
+
+    @Test func adaptiveAveragePool() {
+        // 5x7 to 1x1, 2x3 and 3x3: PyTorch's bins overlap where the output does not divide the input.
+        for (oh, ow) in [(1, 1), (2, 3), (3, 3), (5, 7)] {
+            check(AdaptiveAvgPool2dLayer(height: oh, width: ow), input: randomTensor([2, 3, 5, 7], seed: 31))
+        }
+    }
+
+    @Test func identity() {
+        check(IdentityLayer(), input: randomTensor([2, 3, 2], seed: 32))
     }
 
     @Test func softmax() {
