@@ -81,7 +81,8 @@ func runNetBenchmark(arguments: [String]) -> Int32 {
             func rss(_ key: String) -> String {
                 String(format: "%4.0f/%-4@", zoo[key] ?? .nan, (torch?[key].map { String(format: "%.0f", $0) } ?? "n/a") as NSString)
             }
-            print(String(format: "%-14@ %5d |  %@ |  %@ | %@ | %@", net as NSString, size, cell("forward_ips"), cell("train_ips"),
+            let label = net.padding(toLength: max(14, net.count), withPad: " ", startingAt: 0)
+            print(String(format: "%@ %5d |  %@ |  %@ | %@ | %@", label, size, cell("forward_ips"), cell("train_ips"),
                          rss("forward_rss_mb"), rss("max_rss_mb")))
             // Images per CPU second (all threads; OpenMP's spinning waits count): less disturbed
             // than wall time by other processes on a shared machine.
