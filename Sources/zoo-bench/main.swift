@@ -1,6 +1,9 @@
 // Benchmarks, run in release builds: swift run -c release zoo-bench <benchmark> [arguments]
 import Foundation
 
+// Benchmarks talk to Python references over pipes; a reference that dies must give an error, not kill the run.
+signal(SIGPIPE, SIG_IGN)
+
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
