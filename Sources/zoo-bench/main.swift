@@ -1,6 +1,9 @@
 // Benchmarks, run in release builds: swift run -c release zoo-bench <benchmark> [arguments]
 import Foundation
 
+// Benchmarks talk to Python references over pipes; a reference that dies must give an error, not kill the run.
+signal(SIGPIPE, SIG_IGN)
+
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
@@ -13,6 +16,8 @@ usage: zoo-bench <benchmark> [arguments]
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
   data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+  features [--model REF] [--data PATH] [--epochs 30] ...
+                             frozen training on cached features vs one forward pass; a second run's backbone forwards
   registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
   parity --store DIR REF --input X.safetensors [--eval-output E] [--train-output T]
                              eval- and training-mode outputs for scripts/parity.py
@@ -40,6 +45,8 @@ case "layers":
     runLayerBenchmark(arguments: Array(arguments.dropFirst()))
 case "data":
     runDataBenchmark(arguments: Array(arguments.dropFirst()))
+case "features":
+    runFeatureCacheBenchmark(arguments: Array(arguments.dropFirst()))
 case "registry":
     try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 case "parity":
