@@ -15,8 +15,9 @@
 #    frozen backbone, fine-tuned end to end, and the same architecture from scratch (torchvision
 #    init), one budget for all three; prints their accuracy on held-out test images.
 # The demo's models (fashion-backbone, fashion-mnv2 tagged grafted, frozen and finetuned,
-# fashion-scratch tagged trained) and the frozen backbone's cached features stay in your store, so a second run reuses
-# them: `zoo rm NAME` and `zoo gc` remove them. To leave your store alone, point ZOO_PATH at
+# fashion-scratch tagged init and trained) and the frozen backbone's cached features stay in your
+# store: a second run adds versions with the same digests (no new bytes) and reuses the features;
+# `zoo rm NAME` and `zoo gc` remove them. To leave your store alone, point ZOO_PATH at
 # another folder: ZOO_PATH=/tmp/demo-zoo bash scripts/demo.sh (created if missing).
 # Without network access (the fetch fails) it says so and runs the digits workflow, which works
 # on a temporary copy of the bundled store zoo/ as always.
