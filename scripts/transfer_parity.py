@@ -24,7 +24,6 @@ Prints both test accuracies; exits 1 when they differ by more than --tolerance p
 import argparse
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ import torch
 import torchvision
 from PIL import Image
 from torchvision import transforms as T
+
+from parity import read_safetensors  # this Python has no safetensors package; parity.py reads the format
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
@@ -47,20 +48,6 @@ def zoo(args, *command):
     return run.stdout
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, e in header.items():
-        if name != "__metadata__":
-            assert e["dtype"] == "F32", (name, e["dtype"])
-            a, b = e["data_offsets"]
-            out[name] = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=np.float32).reshape(e["shape"])
-    return out
-
-
 def with_zoo(args, data, labels):
     """The recipe through zoo's CLI; returns (test accuracy, the grafted head's weight and bias)."""
     zoo(args, "init", args.store)
@@ -70,7 +57,7 @@ def with_zoo(args, data, labels):
         "--init", "pytorch", "--seed", str(args.seed), "--as", "fashion")
     exported = os.path.join(args.work, "fashion.safetensors")
     zoo(args, "export", "fashion:1", exported)
-    heads = [(n, t) for n, t in read_safetensors(exported).items() if t.shape in ((10, 1280), (10,))]
+    heads = [(n, t.astype(np.float32)) for n, t in read_safetensors(exported).items() if t.shape in ((10, 1280), (10,))]
     weight = [t for n, t in heads if t.shape == (10, 1280)]
     bias = [t for n, t in heads if t.shape == (10,)]
     if len(weight) != 1 or len(bias) != 1:
