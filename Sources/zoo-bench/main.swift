@@ -1,6 +1,9 @@
 // Benchmarks, run in release builds: swift run -c release zoo-bench <benchmark> [arguments]
 import Foundation
 
+// Benchmarks talk to Python references over pipes; a reference that dies must give an error, not kill the run.
+signal(SIGPIPE, SIG_IGN)
+
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
@@ -8,6 +11,7 @@ usage: zoo-bench <benchmark> [arguments]
   pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   conv [--net N] [--size S]  per-layer conv2d forward/backward of ResNet-18 and MobileNetV2, zoo and PyTorch
   conv-check FILE...         zoo's conv2d/pooling against PyTorch's cases (scripts/torch_conv_reference.py)
+  net [--nets N,..] [--sizes S,..]  ResNet-18 and MobileNetV2 forward and training step next to PyTorch; peak RSS
   gemm [--rounds N]          SGEMM GFLOP/s of zoo and numpy, alternating, per round
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
   layers [--quick]           batchnorm, activations, add, SE gate at ResNet-18/MobileNetV2 sizes next to PyTorch
@@ -31,6 +35,8 @@ case "conv":
     runConvBenchmark(arguments: Array(arguments.dropFirst()))
 case "conv-check":
     exit(runConvCheck(arguments: Array(arguments.dropFirst())))
+case "net":
+    exit(runNetBenchmark(arguments: Array(arguments.dropFirst())))
 case "gemm":
     runGemmBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
