@@ -9,7 +9,7 @@ import ZooTrain
 struct ExperimentTransferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer",
-        abstract: "Frozen backbone vs fine-tuning vs training from scratch, over training-set sizes and seeds.",
+        abstract: "Frozen backbone vs fine-tuning vs LP-FT vs training from scratch, over training-set sizes and seeds.",
         discussion: """
         Answers "architecture or weights?". The model's last dense layer is replaced by a fresh \
         head for the classes of --data. For every size N in --sizes and every seed, N examples per \
@@ -18,9 +18,9 @@ struct ExperimentTransferCommand: ParsableCommand {
         network trains; lpft: a linear probe (the head alone, --probe-epochs) then the whole \
         network from there at --lr × --lpft-lr-factor; scratch: the same architecture trains from \
         random initialisation (torchvision's for a recognised network). Every run has the same \
-        budget (--epochs, --batch, --lr); LP-FT's probe comes on top, nearly free with the feature cache. Test accuracy on --test is reported as mean ± \
-        sample std over seeds; learning curves are measured on --val if given, else on --test \
-        (nothing is selected on them). Inputs are normalised as the model's metadata says. \
+        budget (--epochs, --batch, --lr); LP-FT's probe comes on top, nearly free with the \
+        feature cache. Test accuracy on --test is reported as mean ± sample std over seeds; \
+        learning curves are measured on --val if given, else on --test (nothing is selected on them). Inputs are normalised as the model's metadata says. \
         Example: zoo experiment transfer digits-mlp --data zoo/datasets/digits-target-train.csv.gz \
         --test zoo/datasets/digits-target-test.csv.gz --sizes 1,5,25 --seeds 3.
         \(ExperimentOptions.exitHelp)

@@ -105,7 +105,7 @@ import Testing
         var fine = ExperimentFixtures.budget()
         fine.seed = 3
         fine.learningRate = ExperimentFixtures.budget().learningRate * 0.25
-        let network = try Network(description: prepared.description, tensors: probed.tensors, seed: 3)
+        let network = try Network(description: prepared.description, tensors: probed.tensors, frozenLayers: 0, seed: 3)
         let tuned = try Trainer(configuration: fine).train(network: network, training: subset, validation: testSet)
         let evaluation = try Trainer.evaluate(network: network, data: testSet)
         #expect(lpft.testLoss == evaluation.loss)
