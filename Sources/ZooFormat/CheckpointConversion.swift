@@ -62,8 +62,10 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for entry in file.tensors {
-            try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
-                                 raw: file.bytes(of: entry), codec: codec, level: level)
+            try file.guarded { () throws(FormatError) in
+                try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
+                                     raw: file.bytes(of: entry), codec: codec, level: level)
+            }
             done += UInt64(entry.dataOffsets.count)
             progress(done, total)
         }
@@ -106,7 +108,9 @@ public enum CheckpointConversion {
             if target == record.codec && level == nil {
                 var carried = record
                 carried.offset = nil
-                try writer.addEncoded(record: carried, stream: try reader.stream(of: record))
+                try reader.guarded { () throws(FormatError) in
+                    try writer.addEncoded(record: carried, stream: try reader.stream(of: record))
+                }
             } else {
                 let bytes = try reader.decode(record.name)
                 _ = try bytes.withBytes { (raw) throws(FormatError) in
@@ -130,7 +134,7 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for entry in file.tensors {
-            try writer.write(file.bytes(of: entry))
+            try file.guarded { () throws(FormatError) in try writer.write(file.bytes(of: entry)) }
             done += UInt64(entry.dataOffsets.count)
             progress(done, total)
         }

@@ -8,7 +8,8 @@ extension CheckpointReader {
         var buffer: [UInt8] = []
         for record in index.tensors {
             if record.codec == .raw && !checkDigest {
-                try body(record, mappedRaw(record.name))
+                let raw = try mappedRaw(record.name)
+                try guarded { () throws(FormatError) in try body(record, raw) }
                 continue
             }
             buffer = [UInt8](repeating: 0, count: Int(record.rawBytes))

@@ -5,6 +5,10 @@ extension CheckpointReader {
     /// Memory stays bounded: tensors are decoded a group of chunks (at most 64 MiB raw) at a time.
     /// `progress` gets the raw bytes checked so far and the total.
     public func verify(progress: ((_ done: UInt64, _ total: UInt64) -> Void)? = nil) throws(FormatError) {
+        try guarded { () throws(FormatError) in try verifyTensors(progress: progress) }
+    }
+
+    private func verifyTensors(progress: ((_ done: UInt64, _ total: UInt64) -> Void)?) throws(FormatError) {
         let total = index.rawBytes
         var done: UInt64 = 0
         for record in index.tensors {

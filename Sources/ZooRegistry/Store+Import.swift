@@ -23,6 +23,7 @@ extension Store {
             throw StoreError(.invalidArgument, "cannot read \(path): \(error.message)")
         }
         let fileDigest = Digest(of: source.bytes)
+        try source.checkUnchanged()
         let isCheckpoint = CheckpointFileFormat(path: path) == .zckpt
         let writer = try StoreWriter(store: self)
         var parameters: [String: JSONValue] = [
@@ -37,9 +38,16 @@ extension Store {
                 let reader = try CheckpointReader(path: path)
                 try Store.checkArchitecture(architecture, shapes: Dictionary(reader.index.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
-                for record in reader.index.tensors {
-                    try writer.addEncoded(record: record, stream: try reader.stream(of: record))
+                // A file changed underneath is reported as such, whatever failed first (reader.guarded).
+                do {
+                    for record in reader.index.tensors {
+                        try writer.addEncoded(record: record, stream: try reader.stream(of: record))
+                    }
+                } catch {
+                    try reader.checkUnchanged()
+                    throw error
                 }
+                try reader.checkUnchanged()
                 metadata = reader.index.metadata.isEmpty ? nil : reader.index.metadata
                 if let architecture {
                     model = architecture
@@ -53,10 +61,16 @@ extension Store {
                 let file = try SafetensorsFile(path: path)
                 try Store.checkArchitecture(architecture, shapes: Dictionary(file.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
-                for entry in file.tensors {
-                    try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
-                                         raw: file.bytes(of: entry), codec: codec, level: level)
+                do {
+                    for entry in file.tensors {
+                        try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
+                                             raw: file.bytes(of: entry), codec: codec, level: level)
+                    }
+                } catch {
+                    try file.checkUnchanged()
+                    throw error
                 }
+                try file.checkUnchanged()
                 parameters["codec"] = .string(codec.rawValue)
                 parameters["level"] = .number(Double(level))
                 metadata = file.metadata
