@@ -5,17 +5,26 @@ let usage = """
 usage: zoo-bench <benchmark> [arguments]
   format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
   store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
+  pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
+  data [--images N]          image pipeline on N JPEGs (default 10,000) next to torchvision's DataLoader; peak RSS of an epoch
+  registry MODEL.safetensors push and pull on loopback (CNCF Distribution), zoo next to skopeo copy
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "format":
     exit(runFormatBenchmark(arguments: Array(arguments.dropFirst())))
+case "pytorch":
+    exit(runPyTorchBenchmark(arguments: Array(arguments.dropFirst())))
 case "store":
     try runStoreBenchmark(arguments: Array(arguments.dropFirst()))
 case "train":
     runTrainBenchmark(arguments: Array(arguments.dropFirst()))
+case "data":
+    runDataBenchmark(arguments: Array(arguments.dropFirst()))
+case "registry":
+    try await runRegistryBenchmark(arguments: Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooFormat
 import ZooModel
 import ZooRegistry
@@ -58,6 +59,11 @@ struct CreateCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard Codec(rawValue: codec) != nil else { throw ValidationError("--codec must be raw, deflate or planes, not '\(codec)'") }
+        do {
+            _ = try card.imagePreprocessing(input: try ModelBuilder.parseShape(input))
+        } catch let error as DataError {
+            throw ValidationError(error.message)
+        }
         if let labels, labelList(labels).contains(where: \.isEmpty) {
             throw ValidationError("--labels '\(labels)' has an empty name; give class names separated by commas")
         }
@@ -77,6 +83,7 @@ struct CreateCommand: ParsableCommand {
             var built = try ModelBuilder.create(input: try ModelBuilder.parseShape(input), specs: try LayerSpec.parse(layers),
                                                 scheme: scheme, seed: seed, labels: labels.map(labelList))
             card.apply(to: &built.description.metadata)
+            built.description.metadata.preprocessing = try card.imagePreprocessing(input: try ModelBuilder.parseShape(input))
             let zoo = try store.open(forWriting: true)
             let result = try zoo.commitNew(built.tensors, model: built.description, name: ref.name, tag: tag,
                                            codec: Codec(rawValue: codec) ?? .planes)

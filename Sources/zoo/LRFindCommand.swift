@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooRegistry
 import ZooTrain
 
@@ -60,8 +61,8 @@ struct LRFindCommand: ParsableCommand {
             var config = try common.configuration(seed: seed)
             if let freeze { config.freeze = try ZooTrain.FreezeSpec(parsing: freeze) }
             let zoo = try store.open()
-            let model = try ExperimentOptions.loadModel(zoo, reference)
-            let data = try ExperimentOptions.loadData(common.data, for: model, what: "data file")
+            let model = try common.loadModel(zoo, reference)
+            let data = try common.loadData(common.data, for: model, what: "data file", training: true, skip: common.input.skipLog())
             var description = model.description, tensors = model.tensors
             if newHead {
                 let prepared = try PreparedModel.replacingHead(of: description, tensors: tensors, classes: data.classCount, seed: seed)

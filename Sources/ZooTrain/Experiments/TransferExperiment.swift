@@ -1,4 +1,5 @@
 import Dispatch
+import ZooData
 import ZooModel
 
 /// "Architecture or weights?": on the same target data and budget, trains a pretrained network's
@@ -14,12 +15,12 @@ public struct TransferExperiment: Sendable {
     /// The pretrained tensors by name.
     public var tensors: [String: [Float]]
     /// The pool the per-class training subsets are drawn from.
-    public var training: Dataset
+    public var training: any DataSource
     /// The held-out test set.
-    public var test: Dataset
+    public var test: any DataSource
     /// Where the learning curves are measured; nil uses the test set (curves only, nothing is
     /// selected on it).
-    public var validation: Dataset?
+    public var validation: (any DataSource)?
     /// Training examples per class, one experiment column each.
     public var sizesPerClass: [Int]
     /// One run per seed per regime per size.
@@ -32,8 +33,8 @@ public struct TransferExperiment: Sendable {
     public var headInit: InitScheme = .pytorch
 
     /// An experiment over the given data, sizes and seeds with the given budget.
-    public init(model: ModelDescription, tensors: [String: [Float]], training: Dataset, test: Dataset,
-                validation: Dataset? = nil, sizesPerClass: [Int], seeds: [UInt64], configuration: TrainingConfiguration) {
+    public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
+                validation: (any DataSource)? = nil, sizesPerClass: [Int], seeds: [UInt64], configuration: TrainingConfiguration) {
         self.model = model
         self.tensors = tensors
         self.training = training
@@ -81,8 +82,8 @@ public struct TransferExperiment: Sendable {
     }
 
     /// One run: prepare the model for `regime`, train it on `training`, evaluate on `test`.
-    func runOne(regime: TransferRegime, size: Int, seed: UInt64, training: Dataset, test: Dataset,
-                curve: Dataset) throws(TrainError) -> TransferResult.Run {
+    func runOne(regime: TransferRegime, size: Int, seed: UInt64, training: any DataSource, test: any DataSource,
+                curve: any DataSource) throws(TrainError) -> TransferResult.Run {
         let start = DispatchTime.now().uptimeNanoseconds
         var prepared = try PreparedModel.replacingHead(of: model, tensors: tensors, classes: classes, scheme: headInit, seed: seed)
         var config = configuration
