@@ -17,7 +17,7 @@ let package = Package(
                 .product(name: "ZooFormat", package: "ModelZoo"),
                 .product(name: "ZooModel", package: "ModelZoo"),
                 .product(name: "ZooRegistry", package: "ModelZoo"),
-                .product(name: "ZooTrain", package: "ModelZoo"),
+                .product(name: "ZooData", package: "ModelZoo"),
             ],
             path: "Sources/ZooFuzz",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]

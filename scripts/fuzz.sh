@@ -16,13 +16,13 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 targets_all=(safetensors_header safetensors_file zckpt_index zckpt_file zckpt_chunk huffman_zlib
-             model_description layer_spec oci_index oci_manifest csv)
+             model_description layer_spec oci_index oci_manifest csv pytorch npy npz image idx)
 
 # Largest input per target: big enough for the seeds, small enough to keep executions fast.
 max_len() {
     case "$1" in
-        zckpt_file|safetensors_file) echo 65536 ;;
-        zckpt_chunk|huffman_zlib|csv) echo 32768 ;;
+        zckpt_file|safetensors_file|pytorch|image) echo 65536 ;;
+        zckpt_chunk|huffman_zlib|csv|npz) echo 32768 ;;
         *) echo 16384 ;;
     esac
 }

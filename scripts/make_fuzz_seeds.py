@@ -187,7 +187,82 @@ def csv_seeds(out):
     put(out, "csv", "header_crlf.csv", b"a, b ,label\r\n1.5,-2e3,0\r\n0,0.25,1\r\n")
 
 
+def pytorch_seeds(out):
+    folder = os.path.join(ROOT, "formats", "vectors", "pytorch")
+    if not os.path.isdir(folder):
+        return
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and name.split(".")[-1] in ("pt", "pth", "ckpt", "bin") and os.path.getsize(path) <= 64 << 10:
+            put(out, "pytorch", name, open(path, "rb").read())
+
+
+def numpy_seeds(out):
+    import io
+    rng = np.random.default_rng(5)
+    arrays = {
+        "f32_2d": rng.standard_normal((3, 4)).astype(np.float32),
+        "f64_big_endian": rng.standard_normal(5).astype(">f8"),
+        "i64_fortran": np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 4)),
+        "u8_images": rng.integers(0, 255, (2, 3, 4, 4), dtype=np.uint8),
+        "bool_scalar": np.array(True),
+        "f16_empty": np.zeros((0, 3), dtype=np.float16),
+        "i32_labels": np.array([0, 1, 2, 1], dtype=np.int32),
+    }
+    for name, a in arrays.items():
+        b = io.BytesIO()
+        np.save(b, a)
+        put(out, "npy", name + ".npy", b.getvalue())
+    for label, save in (("stored", np.savez), ("deflated", np.savez_compressed)):
+        b = io.BytesIO()
+        save(b, x=arrays["u8_images"], y=arrays["i32_labels"], z=arrays["f32_2d"])
+        put(out, "npz", label + ".npz", b.getvalue())
+
+
+def image_seeds(out):
+    import io
+    try:
+        from PIL import Image
+    except ImportError:
+        # PIL comes with torchvision for /usr/bin/python3 (scripts/setup.sh); the pyenv python has
+        # safetensors but no PIL: run just this part there.
+        import subprocess
+        subprocess.run(["/usr/bin/python3", __file__, "--images", out], check=True)
+        return
+    rng = np.random.default_rng(3)
+    rgb = Image.fromarray(rng.integers(0, 255, (12, 10, 3), dtype=np.uint8), "RGB")
+    gray = rgb.convert("L")
+    saves = {
+        "rgb.png": (rgb, "PNG", {}), "gray.png": (gray, "PNG", {}), "rgba.png": (rgb.convert("RGBA"), "PNG", {}),
+        "palette.png": (rgb.convert("P"), "PNG", {}), "gray_alpha.png": (gray.convert("LA"), "PNG", {}),
+        "interlaced.png": (rgb, "PNG", {"interlace": 1}),
+        "gray16.png": (Image.fromarray((np.arange(64, dtype=np.uint16).reshape(8, 8) * 1000), "I;16"), "PNG", {}),
+        "bilevel.png": (gray.convert("1"), "PNG", {}),
+        "baseline.jpg": (rgb, "JPEG", {"quality": 80}), "progressive.jpg": (rgb, "JPEG", {"progressive": True}),
+        "gray.jpg": (gray, "JPEG", {}), "subsampled.jpg": (rgb, "JPEG", {"subsampling": 2}),
+        "cmyk.jpg": (rgb.convert("CMYK"), "JPEG", {}),
+        "gray.pgm": (gray, "PPM", {}), "rgb.ppm": (rgb, "PPM", {}),
+    }
+    for name, (image, fmt, options) in saves.items():
+        b = io.BytesIO()
+        image.save(b, fmt, **options)
+        put(out, "image", name, b.getvalue())
+    put(out, "image", "ascii.pgm", b"P2\n# a comment\n3 2\n255\n0 128 255\n1 2 3\n")
+    put(out, "image", "maxval16.pgm", b"P5 2 2 65535\n" + bytes(range(8)))
+
+
+def idx_seeds(out):
+    images = bytes([0, 0, 0x08, 3]) + struct.pack(">III", 2, 3, 3) + bytes(range(18))
+    put(out, "idx", "u8_images.idx", images)
+    put(out, "idx", "labels.idx", bytes([0, 0, 0x08, 1]) + struct.pack(">I", 4) + bytes([1, 0, 3, 2]))
+    put(out, "idx", "f32.idx", bytes([0, 0, 0x0D, 2]) + struct.pack(">II", 2, 2) + struct.pack(">4f", 1.5, -2, 0, 3))
+    put(out, "idx", "i16.idx.gz", gzip.compress(bytes([0, 0, 0x0B, 1]) + struct.pack(">I", 3) + struct.pack(">3h", -1, 2, 300), mtime=0))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--images":
+        image_seeds(sys.argv[2])
+        return
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     out = sys.argv[1]
@@ -197,6 +272,10 @@ def main():
     model_seeds(out)
     store_seeds(out)
     csv_seeds(out)
+    pytorch_seeds(out)
+    numpy_seeds(out)
+    image_seeds(out)
+    idx_seeds(out)
     for target in sorted(os.listdir(out)):
         print(f"{target}: {len(os.listdir(os.path.join(out, target)))} seeds")
 

@@ -1,5 +1,5 @@
 import ZooFormat
-import ZooTrain
+import ZooData
 
 /// Training data: CSV (plain or gzip) as `zoo train`, `evaluate` and `predict` read it.
 enum DataTargets {

@@ -19,5 +19,10 @@ struct FuzzTarget {
         FuzzTarget(name: "oci_index", run: StoreTargets.index),
         FuzzTarget(name: "oci_manifest", run: StoreTargets.manifest),
         FuzzTarget(name: "csv", run: DataTargets.csv),
+        FuzzTarget(name: "pytorch", run: PyTorchTargets.checkpoint),
+        FuzzTarget(name: "npy", run: NumpyTargets.npy),
+        FuzzTarget(name: "npz", run: NumpyTargets.npz),
+        FuzzTarget(name: "image", run: ImageTargets.image),
+        FuzzTarget(name: "idx", run: ImageTargets.idx),
     ]
 }
