@@ -51,6 +51,23 @@ let package = Package(
         ),
         .target(name: "ZooModel", dependencies: ["ZooFormat"]),
         .target(name: "ZooRegistry", dependencies: ["ZooFormat", "ZooModel"]),
+        // The SGEMM micro-kernels, one module per instruction set: Swift has no per-function target
+        // attribute, so each kernel is compiled in its own module for its CPU, and ZooTrain picks one
+        // at run time (GemmKernel.swift: AVX-512 where the CPU and OS support it, else AVX2 + FMA).
+        .target(
+            name: "ZooKernelsAVX512",
+            swiftSettings: [
+                .unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"], .when(configuration: .release)),
+                .define("ZOO_FMA", .when(configuration: .release)),
+            ]
+        ),
+        .target(
+            name: "ZooKernelsAVX2",
+            swiftSettings: [
+                .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+                .define("ZOO_FMA", .when(configuration: .release)),
+            ]
+        ),
         .target(
             name: "ZooDistribution",
             dependencies: [
@@ -67,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "ZooTrain",
-            dependencies: ["ZooModel", "ZooData"],
+            dependencies: ["ZooModel", "ZooData", "ZooKernelsAVX512", "ZooKernelsAVX2"],
             swiftSettings: [
                 // haswell: AVX2 + FMA for the GEMM micro-kernel (every machine of this project has them);
                 // ZOO_FMA lets the kernels use fused multiply-add only where it compiles to one instruction.
@@ -86,8 +103,9 @@ let package = Package(
             name: "zoo-bench",
             dependencies: ["ZooFormat", "ZooModel", "ZooRegistry", "ZooDistribution", "ZooData", "ZooTrain", "CZlib"]
         ),
-        // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
-        .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
+        // Where the fetched real weights and photos are (scripts/fetch-test-data.sh), and the shapes-only
+        // architecture fixture (Fixtures/architectures.json.gz); shared by the test targets.
+        .target(name: "ZooTestSupport", dependencies: ["ZooFormat"], path: "Tests/ZooTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooFormat", "CPNG", "CJPEG", "ZooTestSupport"]),

@@ -141,7 +141,7 @@ public struct LayerSpec: Sendable, Equatable, Hashable, CustomStringConvertible 
                 + (o.ceilMode ? ":ceil" : "")
         case .adaptiveAvgPool2d(let s): return "adaptive_avgpool2d:\(s)"
         case .concat(let dim): return "concat:\(dim)"
-        case .block(let b): return "block(\(b.nodes.count) nodes)"
+        case .block(let b): return b.summary()
         case .dropout(let p): return "dropout:\(p)"
         default: return op.name
         }

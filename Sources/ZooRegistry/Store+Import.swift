@@ -13,8 +13,9 @@ extension Store {
     /// tensors (formats/pytorch-checkpoints.md, §5). `.zckpt`: the streams are
     /// carried as they are (no re-encoding; `codec` is ignored) with the file's model description.
     /// `architecture` is a full description to attach (its tensors must exist in the file with the
-    /// shapes its layers need); without one, a file that carries no description gets one inferred
-    /// from its tensor names (formats/model-description.md, "Inference"). `hfConfig` is a Hugging
+    /// shapes its layers need); without one, a file that carries no description gets a recognised
+    /// architecture's (`ArchitectureRecognition`: torchvision/timm ResNets and MobileNets, runnable),
+    /// else one inferred from its tensor names (formats/model-description.md, "Inferred layers"). `hfConfig` is a Hugging
     /// Face `config.json` carried in the metadata (`extra["hf_config"]`) so slicing can update it.
     /// Lineage: operation `import`, parameters `source` (file name, or `sourceName` when the file
     /// has a temporary name, as a pulled artifact's layer does), `sha256` (of the file), `format`;
@@ -95,6 +96,15 @@ extension Store {
         } catch {
             throw StoreError(.format, "\(path): \(error)")
         }
+        // Neither --arch nor the file described the model: a known architecture gets its runnable description.
+        var recognition = ArchitectureMatch.unknown
+        if architecture == nil, model.layers.allSatisfy({ $0.op == .inferredBlock }) {
+            recognition = ArchitectureRecognition.recognise(writer.tensors.map(TensorInfo.init))
+            if var recognised = recognition.description {
+                recognised.metadata.merge(model.metadata)
+                model = recognised
+            }
+        }
         if let hfConfig {
             var extra = model.metadata.extra ?? [:]
             extra["hf_config"] = hfConfig
@@ -103,7 +113,10 @@ extension Store {
         if model.metadata.source == nil { model.metadata.source = parameters["source"]?.stringValue }
         model.lineage = LineageRecord(parent: nil, operation: "import", parameters: parameters)
         let version = try writer.commit(name: name, tag: tag, metadata: metadata, model: model)
-        return ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        var result = ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        result.architecture = model.metadata.architecture
+        if case .notRecognised = recognition { result.notRecognisedBecause = recognition.summary }
+        return result
     }
 
     /// Refuses a description whose layers name tensors the file lacks or need other shapes.

@@ -1,4 +1,5 @@
 import ZooData
+import ZooModel
 
 /// The seeded sample selections of training, on labels alone so that any `DataSource` can be
 /// split the same way a `Dataset` is: a stratified train/validation split and the per-class
@@ -8,7 +9,7 @@ public enum DataSplit {
     /// validation, so small classes are not left out. Both lists are sorted.
     public static func indices(labels: [Int], validationFraction: Double, seed: UInt64,
                                stratified: Bool = true) -> (train: [Int], validation: [Int]) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom.splitMix(seed: seed)
         var trainIdx: [Int] = [], valIdx: [Int] = []
         let groups: [[Int]]
         if stratified {
@@ -38,7 +39,7 @@ public enum DataSplit {
         }
         var byClass: [Int: [Int]] = [:]
         for (i, l) in labels.enumerated() { byClass[l, default: []].append(i) }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom.splitMix(seed: seed)
         var chosen: [Int] = []
         for label in byClass.keys.sorted() {
             var rows = byClass[label] ?? []

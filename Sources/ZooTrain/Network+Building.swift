@@ -62,6 +62,7 @@ extension Network {
         try tensor(role, of: layer, shape: shape, required: required, in: tensors).map { Parameter(name: $0.name, value: $0.tensor) }
     }
 
+    /// The runnable layer for `layer` (top-level position `index`, which seeds its dropout masks).
     static func makeLayer(_ layer: Layer, index: Int, inputShape: [Int], tensors: [String: [Float]],
                           seed: UInt64) throws(TrainError) -> NetworkLayer {
         switch layer.op {
@@ -81,11 +82,17 @@ extension Network {
         case .maxpool2d(let o): return try Pool2dLayer(kind: .max, options: o, layerName: layer.name)
         case .avgpool2d(let o): return try Pool2dLayer(kind: .average, options: o, layerName: layer.name)
         case .globalAvgPool: return GlobalAvgPoolLayer()
+        case .adaptiveAvgPool2d(let size): return AdaptiveAvgPool2dLayer(height: size.height, width: size.width)
         case .flatten: return FlattenLayer()
         case .relu: return ActivationLayer(.relu)
+        case .relu6: return ActivationLayer(.relu6)
         case .gelu: return ActivationLayer(.gelu)
         case .tanh: return ActivationLayer(.tanh)
         case .sigmoid: return ActivationLayer(.sigmoid)
+        case .hardsigmoid: return ActivationLayer(.hardsigmoid)
+        case .hardswish: return ActivationLayer(.hardswish)
+        case .silu: return ActivationLayer(.silu)
+        case .identity: return IdentityLayer()
         case .softmax: return SoftmaxLayer()
         case .dropout(let p): return DropoutLayer(p: p, seed: seed ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15))
         case .batchnorm(let eps, let momentum):
@@ -103,8 +110,10 @@ extension Network {
                                   bias: try parameter("bias", of: layer, shape: d, required: false, in: tensors), eps: eps)
         case .inferredBlock:
             throw TrainError(.unsupportedLayer, "layer '\(layer.name)' is an inferred block and cannot run")
-        case .adaptiveAvgPool2d, .relu6, .hardsigmoid, .hardswish, .silu, .identity, .add, .mul, .concat, .block:
-            throw TrainError(.unsupportedLayer, "layer '\(layer.name)' (\(layer.op.name)) cannot run in this build yet")
+        case .block(let block):
+            return try makeBlock(layer, block: block, index: index, inputShape: inputShape, tensors: tensors, seed: seed)
+        case .add, .mul, .concat:
+            throw TrainError(.unsupportedLayer, "layer '\(layer.name)' is \(layer.op.name), which reads two or more values; it can only be a node inside a block")
         }
     }
 }

@@ -44,7 +44,7 @@ public struct Trainer: Sendable {
         if let validation { try Trainer.check(validation, fits: network) }
         guard training.count > 0 else { throw TrainError(.invalidData, "the training set is empty") }
         guard training.hasLabels else { throw TrainError(.invalidData, "the training data has no labels; give labelled data") }
-        for layer in network.layers { (layer as? DropoutLayer)?.reseed(config.seed ^ 0xD0_0D) }
+        network.reseedDropout(config.seed ^ 0xD0_0D)
         let optimizer = Optimizer(kind: config.optimizer, weightDecay: config.weightDecay)
         let parameters = network.trainableParameters
         let logitLayers = network.logitLayerCount
@@ -53,7 +53,7 @@ public struct Trainer: Sendable {
         var lr = config.learningRate
         for epoch in 0..<config.epochs {
             var order = Array(0..<training.count)
-            var generator = SeededGenerator.derived(seed: config.seed, stream: UInt64(epoch) + 1)
+            var generator = SeededRandom.derived(seed: config.seed, stream: UInt64(epoch) + 1)
             generator.shuffle(&order)
             let plan = (0..<batches).map { b in Array(order[(b * config.batchSize)..<min(training.count, (b + 1) * config.batchSize)]) }
             let pipeline = BatchPipeline(source: training, batches: plan, augmentation: (config.seed, epoch), skip: skip)

@@ -99,17 +99,17 @@ func makeImageFolder(_ folder: String, count: Int) throws -> String {
     }
     let totals = Totals()
     DispatchQueue.concurrentPerform(iterations: count) { n in
-        var g = SeededGenerator(seed: UInt64(n) + 1)
-        let w = 240 + g.nextIndex(below: 241), h = 200 + g.nextIndex(below: 201)
+        var g = SeededRandom.splitMix(seed: UInt64(n) + 1)
+        let w = 240 + g.index(below: 241), h = 200 + g.index(below: 201)
         let c = n % classes
         // Smooth colour fields whose hue depends on the class, plus noise: photo-like to JPEG.
-        let fx = Double(1 + g.nextIndex(below: 4)) / Double(w), fy = Double(1 + g.nextIndex(below: 4)) / Double(h)
+        let fx = Double(1 + g.index(below: 4)) / Double(w), fy = Double(1 + g.index(below: 4)) / Double(h)
         var pixels = [UInt8](repeating: 0, count: w * h * 3)
         for y in 0..<h {
             for x in 0..<w {
                 let wave = sin(Double(x) * fx * 6.28 + Double(c)) * cos(Double(y) * fy * 6.28)
                 for ch in 0..<3 {
-                    let base = 128 + 90 * wave * (ch == c % 3 ? 1 : 0.4) + Double(g.nextIndex(below: 24)) - 12
+                    let base = 128 + 90 * wave * (ch == c % 3 ? 1 : 0.4) + Double(g.index(below: 24)) - 12
                     pixels[(y * w + x) * 3 + ch] = UInt8(max(0, min(255, base)))
                 }
             }
@@ -150,14 +150,6 @@ func torchvisionLoaderRate(folder: String, workers: Int) -> Double? {
     print(n / (time.perf_counter() - t))
     """
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    guard let output = referenceOutput("/usr/bin/python3", ["-c", script]) else { return nil }
+    return Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
 }

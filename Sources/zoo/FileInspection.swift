@@ -1,4 +1,5 @@
 import ZooFormat
+import ZooModel
 
 /// What `zoo inspect` shows about a checkpoint file, read from its header or index alone (tensor
 /// data is never touched, so inspecting a large file is as fast as a small one).
@@ -31,6 +32,11 @@ struct FileInspection: Encodable {
     var metadata: [String: String]
     var hasModelDescription: Bool
     var tensors: [Tensor]
+    /// The architecture: the carried description's, else recognised from the tensors
+    /// (`ArchitectureRecognition`); nil when neither knows it.
+    var architecture: String?
+    /// Why the tensors are not a known architecture when they look like one (closest candidate, first difference).
+    var notRecognisedBecause: String?
     /// PyTorch checkpoints: the key the tensors were found under, the prefix removed from their
     /// names, and what is not imported; sharded checkpoints: the shard files. Nil otherwise (and
     /// then left out of the JSON).
@@ -40,7 +46,8 @@ struct FileInspection: Encodable {
     var shards: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case path, format, parameters, metadata, tensors
+        case path, format, parameters, metadata, tensors, architecture
+        case notRecognisedBecause = "not_recognised_because"
         case formatVersion = "format_version"
         case fileBytes = "file_bytes"
         case rawBytes = "raw_bytes"
@@ -67,6 +74,8 @@ struct FileInspection: Encodable {
         try c.encode(rawBytes == 0 ? 1 : Double(storedBytes) / Double(rawBytes), forKey: .ratio)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(hasModelDescription, forKey: .hasModelDescription)
+        try c.encode(architecture, forKey: .architecture)
+        try c.encodeIfPresent(notRecognisedBecause, forKey: .notRecognisedBecause)
         try c.encode(tensors, forKey: .tensors)
         try c.encodeIfPresent(tensorKey, forKey: .tensorKey)
         try c.encodeIfPresent(strippedPrefix, forKey: .strippedPrefix)
@@ -120,6 +129,7 @@ struct FileInspection: Encodable {
             fileBytes = reader.fileSize
             metadata = index.metadata
             hasModelDescription = index.model != nil
+            architecture = index.model?.objectValue?["metadata"]?.objectValue?["architecture"]?.stringValue
             tensors = index.tensors.map {
                 Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, codec: $0.codec.rawValue,
                        rawBytes: $0.rawBytes, storedBytes: $0.storedBytes, chunks: $0.chunks.count)
@@ -128,6 +138,13 @@ struct FileInspection: Encodable {
         }
         rawBytes = tensors.reduce(0) { $0 + $1.rawBytes }
         storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
+        if !hasModelDescription {
+            let match = ArchitectureRecognition.recognise(tensors.map {
+                TensorInfo(name: $0.name, dtype: DType(rawValue: $0.dtype) ?? .f32, shape: $0.shape)
+            })
+            architecture = match.architecture
+            if case .notRecognised = match { notRecognisedBecause = match.summary }
+        }
     }
 
     /// The summary people read.
@@ -145,6 +162,7 @@ struct FileInspection: Encodable {
         if !dtypes.isEmpty { lines.append("dtypes      \(dtypes.joined(separator: ", "))") }
         let codecs = Dictionary(grouping: tensors, by: \.codec).map { "\($0.key) \($0.value.count)" }.sorted()
         if !codecs.isEmpty { lines.append("codecs      \(codecs.joined(separator: ", "))") }
+        if let a = architecture ?? notRecognisedBecause { lines.append("architecture \(a)") }
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             lines.append("metadata    \(key) = \(value)")
         }

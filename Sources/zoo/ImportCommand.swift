@@ -18,7 +18,10 @@ struct ImportCommand: ParsableCommand {
         safetensors. A sharded checkpoint imports from its *.index.json as one model.
 
         The model's layers come from --arch ARCH.json (a description: formats/model-description.md), \
-        else from the .zckpt file's own description, else they are inferred from the tensor names \
+        else from the .zckpt file's own description, else from a recognised architecture \
+        (torchvision's ResNets, Wide ResNets, ResNeXts, MobileNetV2 and V3, timm's mobilenetv2_100 and \
+        mobilenetv3_large/small_100, known by their tensor names and shapes: runnable, with ImageNet \
+        preprocessing and labels), else they are inferred from the tensor names \
         (stem, numbered blocks, head): such a model can be sliced, grafted and exported, not trained. \
         A Hugging Face config.json beside the file (or given with --hf-config) is carried along, \
         and `zoo slice` keeps its depth (num_hidden_layers) in step.
@@ -83,6 +86,11 @@ struct ImportCommand: ParsableCommand {
                   + "\(Output.count(v.parameters)) parameters, \(v.tensorCount) tensors, \(Output.bytes(v.rawBytes)) raw, "
                   + "\(Output.bytes(v.storedBytes)) stored; \(Output.bytes(result.newBlobBytes)) new in the store, "
                   + "\(Output.bytes(result.reusedBlobBytes)) shared")
+            if let architecture = result.architecture {
+                print("architecture: \(architecture)")
+            } else if let why = result.notRecognisedBecause {
+                print("architecture: \(why); layers inferred from the tensor names (`zoo inspect` shows them)")
+            }
         }
     }
 }

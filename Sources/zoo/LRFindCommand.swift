@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZooData
 import ZooRegistry
+import ZooModel
 import ZooTrain
 
 /// `zoo lr-find REF --data FILE`: the learning-rate range test: loss against an exponentially
@@ -52,14 +53,14 @@ struct LRFindCommand: ParsableCommand {
         guard start > 0, start.isFinite else { throw ValidationError("--start must be above 0, not \(start)") }
         guard end > start, end.isFinite else { throw ValidationError("--end must be above --start (\(start)), not \(end)") }
         guard steps >= 7 else { throw ValidationError("--steps must be 7 or more (the slope is read over 5 steps), not \(steps)") }
-        do { if let freeze { _ = try ZooTrain.FreezeSpec(parsing: freeze) } } catch { throw ValidationError(error.message) }
+        do { if let freeze { _ = try FreezeSpec(parsing: freeze) } } catch { throw ValidationError(error.message) }
         try common.validate()
     }
 
     func run() throws {
         try TrainingOptions.reporting {
             var config = try common.configuration(seed: seed)
-            if let freeze { config.freeze = try ZooTrain.FreezeSpec(parsing: freeze) }
+            if let freeze { config.freeze = try FreezeSpec(parsing: freeze) }
             let zoo = try store.open()
             let model = try common.loadModel(zoo, reference)
             let data = try common.loadData(common.data, for: model, what: "data file", training: true, skip: common.input.skipLog())

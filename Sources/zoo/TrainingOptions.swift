@@ -60,7 +60,7 @@ struct TrainingOptions: ParsableArguments {
         c.labelSmoothing = labelSmoothing
         c.clipNorm = clip
         c.seed = seed
-        if let freeze { c.freeze = try ZooTrain.FreezeSpec(parsing: freeze) }
+        if let freeze { c.freeze = try FreezeSpec(parsing: freeze) }
         try c.validate()
         return c
     }

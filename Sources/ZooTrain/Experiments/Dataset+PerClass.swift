@@ -1,10 +1,11 @@
 import ZooData
+import ZooModel
 
 extension Dataset {
     /// The seed of a run's training subset, derived from the run's seed on its own stream so that
     /// the subset does not correlate with the head's initialisation or the shuffling.
     public static func subsetSeed(for seed: UInt64) -> UInt64 {
-        var generator = SeededGenerator.derived(seed: seed, stream: 0x5EB5E7)
+        var generator = SeededRandom.derived(seed: seed, stream: 0x5EB5E7)
         return generator.next()
     }
 

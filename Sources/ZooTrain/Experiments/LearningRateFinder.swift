@@ -66,7 +66,7 @@ public struct LearningRateFinder: Sendable {
         for step in 0..<steps {
             if cursor + configuration.batchSize > order.count || order.isEmpty {
                 order = Array(0..<data.count)
-                var generator = SeededGenerator.derived(seed: configuration.seed, stream: pass + 1)
+                var generator = SeededRandom.derived(seed: configuration.seed, stream: pass + 1)
                 generator.shuffle(&order)
                 pass += 1
                 cursor = 0

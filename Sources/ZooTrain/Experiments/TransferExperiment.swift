@@ -31,6 +31,11 @@ public struct TransferExperiment: Sendable {
     public var configuration: TrainingConfiguration
     /// Initialisation of the new head.
     public var headInit: InitScheme = .pytorch
+    /// Initialisation of the "scratch" regime's whole network: nil draws PyTorch's default module
+    /// initialisation (`Network.initialTensors(for:seed:)`); `torchvision` draws what torchvision's
+    /// constructors do, the honest baseline for a recognised torchvision network. The default is
+    /// `torchvision` when the model's architecture is recognised (`metadata.architecture`), else nil.
+    public var scratchInit: InitScheme?
 
     /// An experiment over the given data, sizes and seeds with the given budget.
     public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
@@ -43,6 +48,7 @@ public struct TransferExperiment: Sendable {
         self.sizesPerClass = sizesPerClass
         self.seeds = seeds
         self.configuration = configuration
+        self.scratchInit = model.metadata.architecture == nil ? nil : .torchvision
     }
 
     /// The number of target classes: one more than the largest label in training or test data.
@@ -92,7 +98,7 @@ public struct TransferExperiment: Sendable {
         case .frozen: config.freeze = .layers(prepared.backboneLayers)
         case .finetune: config.freeze = .none
         case .scratch:
-            prepared = try prepared.reinitialized(seed: seed)
+            prepared = try prepared.reinitialized(seed: seed, scheme: scratchInit)
             config.freeze = .none
         }
         let network = try Network(description: prepared.description, tensors: prepared.tensors,
