@@ -52,7 +52,9 @@ let package = Package(
         ),
         // Where the fetched real weights and photos are (scripts/fetch-test-data.sh); shared by the test targets.
         .target(name: "ZooTestSupport", path: "Tests/ZooTestSupport"),
-        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport"]),
+        // glibc's mallinfo2, for the test that failed decodes keep no memory.
+        .systemLibrary(name: "CMallocInfo", path: "Tests/CMallocInfo"),
+        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooTestSupport", "CMallocInfo"]),
         .testTarget(name: "ZooModelTests", dependencies: ["ZooModel", "ZooTestSupport"]),
         .testTarget(name: "ZooRegistryTests", dependencies: ["ZooRegistry", "ZooTestSupport"]),
         .testTarget(name: "ZooTrainTests", dependencies: ["ZooTrain", "ZooTestSupport"], exclude: ["Vectors"]),

@@ -80,6 +80,7 @@ enum ChunkCodec {
             throw FormatError(.corruptData, "\(context()): \(stored.count) stored bytes cannot hold the \(header)-byte planes header; the file is corrupt")
         }
         var position = header
+        workspace.reservePlanes(output.count)
         var sources: [UnsafeRawPointer] = []
         sources.reserveCapacity(width)
         let empty = UnsafeRawPointer(bitPattern: 64) // never read: planes of zero elements

@@ -23,6 +23,8 @@ enum HuffmanDecoder {
             guard let final = reader.take(1), reader.take(2) == 2,
                   let hlit = reader.take(5), let hdist = reader.take(5), let hclen = reader.take(4) else { return false }
             guard hlit == 0 else { return false } // length codes would follow literals: not literal-only
+            // RFC 1951 allows at most 30 distance codes (zlib: "too many length or distance symbols").
+            guard 1 + hdist <= 30 else { return false }
             guard let code = Canonical(lengthsFrom: &reader, literals: 257 + Int(hlit), distances: 1 + Int(hdist),
                                        codeLengthCount: 4 + Int(hclen)) else { return false }
             code.fill(table)

@@ -45,7 +45,10 @@ public enum TensorCodec {
         for _ in 0..<slots { workspaces.append(try WorkspacePool.shared.take(reserving: chunk)) }
         let results = UnsafeMutableBufferPointer<Result<(UnsafeRawBufferPointer, UInt32), FormatError>?>.allocate(capacity: max(slots, 1))
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
 
         let hasher = HasherBox()
         var chunks: [ChunkRecord] = []
@@ -129,11 +132,9 @@ public enum TensorCodec {
         var rawOffsets: [Int] = []
         rawOffsets.reserveCapacity(n)
         var offset = 0
-        var largest = 0
         for chunk in record.chunks[range] {
             rawOffsets.append(offset)
             offset += Int(chunk.rawLength)
-            largest = max(largest, Int(chunk.rawLength))
         }
         guard offset == output.count else {
             throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, chunks \(range) \(offset)")
@@ -141,33 +142,111 @@ public enum TensorCodec {
         let workers = max(1, min(requestedWorkers, n))
         var workspaces: [ChunkWorkspace] = []
         defer { WorkspacePool.shared.give(workspaces) }
-        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take(reserving: largest)) }
+        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take()) }
         let failures = UnsafeMutableBufferPointer<(chunk: Int, error: FormatError)?>.allocate(capacity: workers)
         failures.initialize(repeating: nil)
-        defer { failures.deallocate() }
-        Parallel.run(workers) { w in
-            for k in stride(from: w, to: n, by: workers) {
-                let c = range.lowerBound + k
-                do throws(FormatError) {
-                    let chunk = record.chunks[c]
-                    let start = Int(chunk.offset)
-                    let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
-                    let crc = CRC32.checksum(stored)
-                    guard crc == chunk.crc32 else {
-                        throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
-                    }
-                    let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
-                    try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
-                                          workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
-                } catch {
-                    failures[w] = (c, error)
-                    return
+        defer {
+            failures.deinitialize()
+            failures.deallocate()
+        }
+        Parallel.forEach(n, workers: workers) { w, k in
+            let c = range.lowerBound + k
+            do throws(FormatError) {
+                let chunk = record.chunks[c]
+                let start = Int(chunk.offset)
+                let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
+                let crc = CRC32.checksum(stored)
+                guard crc == chunk.crc32 else {
+                    throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
                 }
+                let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
+                try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
+                                      workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
+                return true
+            } catch {
+                failures[w] = (c, error)
+                return false
             }
         }
         if let failure = failures.compactMap({ $0 }).min(by: { $0.chunk < $1.chunk }) {
             throw failure.error
         }
+    }
+
+    /// Raw bytes decoded at a time by `decodeInPieces` (and so by verification and conversion).
+    public static let defaultPieceBytes = 16 << 20
+
+    /// Decodes a tensor's stream in order, a piece at a time: whole consecutive chunks of at most
+    /// `pieceBytes` raw bytes (or one larger chunk), handing each piece's raw bytes to `body` (valid
+    /// during the call only). Memory follows the chunks as they verify, whatever the record claims:
+    /// one piece and the workers' plane scratch. With `checkDigest` the SHA-256 of all pieces is
+    /// checked at the end (after the last piece has been handed over).
+    public static func decodeInPieces(
+        record: TensorRecord, stream: UnsafeRawBufferPointer, checkDigest: Bool = false,
+        pieceBytes: Int = defaultPieceBytes,
+        _ body: (UnsafeRawBufferPointer) throws(FormatError) -> Void
+    ) throws(FormatError) {
+        try decodeInPieces(record: record, stream: stream, checkDigest: checkDigest, pieceBytes: pieceBytes,
+                           workers: defaultWorkers, body)
+    }
+
+    /// `decodeInPieces` with an explicit number of worker threads.
+    static func decodeInPieces(
+        record: TensorRecord, stream: UnsafeRawBufferPointer, checkDigest: Bool, pieceBytes: Int, workers: Int,
+        _ body: (UnsafeRawBufferPointer) throws(FormatError) -> Void
+    ) throws(FormatError) {
+        try record.validate()
+        guard UInt64(stream.count) == record.storedBytes else {
+            throw FormatError(.malformed, "tensor '\(record.name)': its stream has \(stream.count) bytes but the record says \(record.storedBytes)")
+        }
+        var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        defer { buffer.deallocate() }
+        var hasher = SHA256Hasher()
+        var first = 0
+        while first < record.chunks.count {
+            var end = first
+            var raw = 0
+            // Validated: every raw length is at most 16 MiB, so the sum stays small.
+            while end < record.chunks.count, end == first || raw + Int(record.chunks[end].rawLength) <= pieceBytes {
+                raw += Int(record.chunks[end].rawLength)
+                end += 1
+            }
+            if buffer.count < raw {
+                buffer.deallocate()
+                buffer = .allocate(byteCount: raw, alignment: 64)
+            }
+            let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[..<raw])
+            try decode(record: record, chunks: first..<end, stream: stream, into: piece, workers: workers)
+            if checkDigest { hasher.update(UnsafeRawBufferPointer(piece)) }
+            try body(UnsafeRawBufferPointer(piece))
+            first = end
+        }
+        if checkDigest {
+            let digest = hasher.finalizeHex()
+            guard digest == record.sha256 else {
+                throw FormatError(.checksumMismatch, "tensor '\(record.name)': SHA-256 of the decoded bytes is \(digest) but the index says \(record.sha256); the file is corrupt, restore it from its source")
+            }
+        }
+    }
+
+    /// Decodes a whole tensor into a new array. A tensor of up to `defaultPieceBytes` is decoded in
+    /// place; a larger one grows its array piece by piece as its chunks verify, so a record that
+    /// claims more than its chunks hold fails before the memory it claims is allocated.
+    public static func decode(record: TensorRecord, stream: UnsafeRawBufferPointer,
+                              checkDigest: Bool = false) throws(FormatError) -> [UInt8] {
+        try record.validate()
+        if record.rawBytes <= UInt64(defaultPieceBytes) {
+            var bytes = [UInt8](repeating: 0, count: Int(record.rawBytes))
+            try bytes.withMutableBytes { (out) throws(FormatError) in
+                try decode(record: record, stream: stream, into: out, checkDigest: checkDigest)
+            }
+            return bytes
+        }
+        var bytes: [UInt8] = []
+        try decodeInPieces(record: record, stream: stream, checkDigest: checkDigest) { (piece) throws(FormatError) in
+            bytes.append(contentsOf: piece)
+        }
+        return bytes
     }
 
     /// Threads used by default: every core.

@@ -9,14 +9,15 @@ final class WorkspacePool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [ChunkWorkspace] = []
 
-    /// A workspace whose buffers hold chunks of `rawBytes` raw bytes.
-    func take(reserving rawBytes: Int) throws(FormatError) -> ChunkWorkspace {
+    /// A workspace whose buffers hold chunks of `rawBytes` raw bytes for encoding (0: whatever it
+    /// already has; decoding reserves as chunks verify).
+    func take(reserving rawBytes: Int = 0) throws(FormatError) -> ChunkWorkspace {
         lock.lock()
         let reused = idle.popLast()
         lock.unlock()
         let workspace: ChunkWorkspace
         if let reused { workspace = reused } else { workspace = try ChunkWorkspace() }
-        workspace.reserve(rawBytes)
+        if rawBytes > 0 { workspace.reserve(rawBytes) }
         return workspace
     }
 
@@ -24,7 +25,7 @@ final class WorkspacePool: @unchecked Sendable {
     func give(_ workspaces: [ChunkWorkspace]) {
         lock.lock()
         // Workspaces grown for unusually large chunks are not kept: they hold three chunks each.
-        idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 * TensorCodec.defaultChunkSize })
+        idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 << 20 })
         let keep = 4 * ProcessInfo.processInfo.activeProcessorCount
         if idle.count > keep { idle.removeFirst(idle.count - keep) }
         lock.unlock()
