@@ -1,29 +1,29 @@
 /// Encodes and decodes one chunk with one codec (formats/zckpt-v1.md, §5 "Codecs").
 enum ChunkCodec {
-    /// Encodes `raw` (one chunk, a whole number of elements) and returns its stored bytes, which
-    /// live in `workspace.output` (or are `raw` itself for the raw codec) until the next call.
+    /// Encodes `raw` (one chunk, a whole number of elements) into `output` (room for
+    /// `ChunkWorkspace.storedBound(raw.count)` bytes) with `workspace`'s scratch and returns the
+    /// stored bytes: a prefix of `output`, or `raw` itself for the raw codec.
     static func encode(_ raw: UnsafeRawBufferPointer, dtype: DType, codec: Codec, level: Int32,
-                       workspace: ChunkWorkspace) throws(FormatError) -> UnsafeRawBufferPointer {
+                       workspace: ChunkWorkspace, into output: UnsafeMutableRawBufferPointer) throws(FormatError) -> UnsafeRawBufferPointer {
         switch codec {
         case .raw:
             return raw
         case .deflate:
             // The output buffer has room for zlib's worst case, so nil cannot happen; stay safe anyway.
-            guard let n = try workspace.deflater.compress(raw, into: workspace.output, level: level, strategy: .standard) else {
+            guard let n = try workspace.deflater.compress(raw, into: output, level: level, strategy: .standard) else {
                 throw FormatError(.invalidArgument, "deflate output exceeded its bound; this is a bug in ZooFormat")
             }
-            return UnsafeRawBufferPointer(rebasing: workspace.output[..<n])
+            return UnsafeRawBufferPointer(rebasing: output[..<n])
         case .planes:
-            return try encodePlanes(raw, dtype: dtype, level: level, workspace: workspace)
+            return try encodePlanes(raw, dtype: dtype, level: level, workspace: workspace, into: output)
         }
     }
 
     private static func encodePlanes(_ raw: UnsafeRawBufferPointer, dtype: DType, level: Int32,
-                                     workspace: ChunkWorkspace) throws(FormatError) -> UnsafeRawBufferPointer {
+                                     workspace: ChunkWorkspace, into out: UnsafeMutableRawBufferPointer) throws(FormatError) -> UnsafeRawBufferPointer {
         let width = dtype.byteWidth
         let n = raw.count / width
         BytePlanes.split(raw, width: width, rotation: PlanesLayout.rotation(of: dtype), into: workspace.planes)
-        let out = workspace.output
         var position = PlanesLayout.headerSize(width: width)
         for p in 0..<width {
             let plane = UnsafeRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
@@ -38,7 +38,7 @@ enum ChunkCodec {
             }
             if stats.tryDeflate, length > 1,
                let m = try workspace.deflater.compress(plane, into: UnsafeMutableRawBufferPointer(rebasing: workspace.scratch[..<(length - 1)]),
-                                                       level: max(level, 1), strategy: .standard) {
+                                                       level: deflateLevel(level, planeBytes: n), strategy: .standard) {
                 method = .deflate
                 length = m
                 if let dst = target.baseAddress, let src = workspace.scratch.baseAddress { dst.copyMemory(from: src, byteCount: m) }
@@ -52,6 +52,14 @@ enum ChunkCodec {
             position += length
         }
         return UnsafeRawBufferPointer(rebasing: out[..<position])
+    }
+
+    /// The zlib level of a plane's LZ77 trial: the requested level, but at most 4 for planes of
+    /// 16 KiB or more. On planes of a few repeating values zlib's lazy matching with long chains
+    /// (levels 5 to 9) costs ten times level 4's time for a few percent of that plane; the smaller
+    /// planes of small tensors keep the requested level exactly.
+    static func deflateLevel(_ level: Int32, planeBytes: Int) -> Int32 {
+        planeBytes >= 1 << 14 ? min(max(level, 1), 4) : max(level, 1)
     }
 
     /// Decodes one chunk's `stored` bytes into `output` (its exact raw length). The caller has

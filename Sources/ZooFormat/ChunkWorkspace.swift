@@ -6,11 +6,13 @@
 final class ChunkWorkspace {
     /// Raw bytes of the largest chunk the plane scratch holds.
     private(set) var planesCapacity = 0
-    /// Raw bytes of the largest chunk the encode buffers hold.
-    private(set) var encodeCapacity = 0
+    /// Raw bytes of the largest chunk the candidate scratch holds.
+    private(set) var scratchCapacity = 0
+    /// Raw bytes of the largest chunk the output buffer holds.
+    private(set) var outputCapacity = 0
     /// Scratch for split planes (encode) or inflated planes (decode).
     private(set) var planes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    /// A chunk's stored bytes (encode).
+    /// A chunk's stored bytes (encode; one per pipeline slot).
     private(set) var output = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// A second candidate's stored bytes (encode).
     private(set) var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
@@ -29,7 +31,12 @@ final class ChunkWorkspace {
     }
 
     /// The most raw bytes this workspace's buffers hold for any use (what the pool keeps).
-    var capacity: Int { max(planesCapacity, encodeCapacity) }
+    var capacity: Int { max(planesCapacity, scratchCapacity, outputCapacity) }
+
+    /// Largest stored length of a chunk of `rawBytes` raw bytes in any codec (spec §6).
+    static func storedBound(_ rawBytes: Int) -> Int {
+        rawBytes + rawBytes / 256 + 64 + PlanesLayout.headerSize(width: 8)
+    }
 
     /// Makes the plane scratch large enough for a chunk of `rawBytes` raw bytes (decode).
     func reservePlanes(_ rawBytes: Int) {
@@ -39,15 +46,20 @@ final class ChunkWorkspace {
         planesCapacity = rawBytes
     }
 
-    /// Makes every buffer large enough for encoding chunks of `rawBytes` raw bytes.
-    func reserve(_ rawBytes: Int) {
+    /// Makes the plane and candidate scratch large enough for encoding chunks of `rawBytes`.
+    func reserveScratch(_ rawBytes: Int) {
         reservePlanes(rawBytes)
-        guard rawBytes > encodeCapacity else { return }
-        output.deallocate()
+        guard rawBytes > scratchCapacity else { return }
         scratch.deallocate()
-        let stored = rawBytes + rawBytes / 256 + 64 + PlanesLayout.headerSize(width: 8)
-        output = .allocate(byteCount: stored, alignment: 64)
-        scratch = .allocate(byteCount: stored, alignment: 64)
-        encodeCapacity = rawBytes
+        scratch = .allocate(byteCount: Self.storedBound(rawBytes), alignment: 64)
+        scratchCapacity = rawBytes
+    }
+
+    /// Makes the output buffer large enough for the stored bytes of a chunk of `rawBytes`.
+    func reserveOutput(_ rawBytes: Int) {
+        guard rawBytes > outputCapacity else { return }
+        output.deallocate()
+        output = .allocate(byteCount: Self.storedBound(rawBytes), alignment: 64)
+        outputCapacity = rawBytes
     }
 }

@@ -3,11 +3,14 @@ import Foundation
 /// Encodes a tensor's raw bytes into its stream of independent chunks and back
 /// (formats/zckpt-v1.md, §5 "Codecs" and §6 "Chunk table").
 public enum TensorCodec {
-    /// Raw bytes per chunk (1 MiB); the last chunk of a tensor may be shorter.
-    public static let defaultChunkSize = 1 << 20
+    /// Raw bytes per chunk (256 KiB); the last chunk of a tensor may be shorter. Small enough that
+    /// a tensor of a few hundred kilobytes still spreads over the cores, large enough that the plane
+    /// headers cost nothing (each chunk's Huffman plane is one 64 KiB block either way).
+    public static let defaultChunkSize = 1 << 18
 
     /// Encodes `raw` chunk by chunk on all cores, handing the stored bytes to `write` in stream
-    /// order, and returns the tensor's record (offset nil). Peak memory is about one chunk per core.
+    /// order, and returns the tensor's record (offset nil). Peak memory is a few chunks per core.
+    /// `write` is called from whichever worker thread is next in order, never two at once.
     public static func encode(
         name: String, dtype: DType, shape: [Int], raw: UnsafeRawBufferPointer,
         codec: Codec, level: Int = 6, chunkSize: Int = defaultChunkSize,
@@ -37,57 +40,47 @@ public enum TensorCodec {
         let chunk = chunkSize - chunkSize % width
         let total = raw.count
         let chunkCount = (total + chunk - 1) / chunk
-        let workers = max(1, min(requestedWorkers, chunkCount))
-        let slots = min(chunkCount, 2 * workers)
+        // Hashing and writing run beside the encoding, so a single chunk can use two threads; below
+        // 64 KiB that is not worth waking a thread for.
+        let workers = total < 1 << 16 ? 1 : max(1, min(requestedWorkers, chunkCount + 1))
+        let slots = min(chunkCount, 4 * workers)
 
         var workspaces: [ChunkWorkspace] = []
         defer { WorkspacePool.shared.give(workspaces) }
-        for _ in 0..<slots { workspaces.append(try WorkspacePool.shared.take(reserving: chunk)) }
-        let results = UnsafeMutableBufferPointer<Result<(UnsafeRawBufferPointer, UInt32), FormatError>?>.allocate(capacity: max(slots, 1))
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
+        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take(reservingScratch: chunk)) }
+        var outputs: [ChunkWorkspace] = []
+        defer { WorkspacePool.shared.give(outputs) }
+        if codec != .raw {
+            for _ in 0..<slots { outputs.append(try WorkspacePool.shared.take(reservingOutput: chunk)) }
         }
-
-        let hasher = HasherBox()
+        let pipeline = EncodePipeline(chunkCount: chunkCount, slots: slots)
+        var hasher = SHA256Hasher()
         var chunks: [ChunkRecord] = []
         chunks.reserveCapacity(chunkCount)
         var storedOffset: UInt64 = 0
-        var first = 0
-        while first < chunkCount {
-            let count = min(slots, chunkCount - first)
-            let batchStart = first * chunk
-            let batch = UnsafeRawBufferPointer(rebasing: raw[batchStart..<min(total, batchStart + count * chunk)])
-            let base = first
-            // Workers encode the batch's chunks; one extra iteration hashes the batch meanwhile.
-            Parallel.run(workers + 1) { w in
-                if w == workers { hasher.state.update(batch); return }
-                for s in stride(from: w, to: count, by: workers) {
-                    let start = (base + s) * chunk
-                    let piece = UnsafeRawBufferPointer(rebasing: raw[start..<min(total, start + chunk)])
-                    do throws(FormatError) {
-                        let stored = try ChunkCodec.encode(piece, dtype: dtype, codec: codec, level: Int32(level), workspace: workspaces[s])
-                        results[s] = .success((stored, CRC32.checksum(stored)))
-                    } catch {
-                        results[s] = .failure(error)
-                    }
-                }
-            }
-            for s in 0..<count {
-                guard let result = results[s] else { continue }
-                let (stored, crc) = try result.get()
-                try write(stored)
-                let start = (first + s) * chunk
-                chunks.append(ChunkRecord(offset: storedOffset, storedLength: UInt64(stored.count),
-                                          rawLength: UInt64(min(total, start + chunk) - start), crc32: crc))
-                storedOffset += UInt64(stored.count)
-                results[s] = nil
-            }
-            first += count
+        func piece(_ i: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: raw[(i * chunk)..<min(total, (i + 1) * chunk)])
         }
+        Parallel.run(workers) { w in
+            pipeline.work(
+                encode: { (i) throws(FormatError) -> (UnsafeRawBufferPointer, UInt32) in
+                    let output = codec == .raw ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : outputs[i % slots].output
+                    let stored = try ChunkCodec.encode(piece(i), dtype: dtype, codec: codec, level: Int32(level),
+                                                       workspace: workspaces[w], into: output)
+                    return (stored, CRC32.checksum(stored))
+                },
+                write: { (i, stored, crc) throws(FormatError) in
+                    let bytes = piece(i)
+                    hasher.update(bytes)
+                    try write(stored)
+                    chunks.append(ChunkRecord(offset: storedOffset, storedLength: UInt64(stored.count),
+                                              rawLength: UInt64(bytes.count), crc32: crc))
+                    storedOffset += UInt64(stored.count)
+                })
+        }
+        if let failure = pipeline.failure { throw failure }
         return TensorRecord(name: name, dtype: dtype, shape: shape, codec: codec, rawBytes: UInt64(total),
-                            storedBytes: storedOffset, sha256: hasher.state.finalizeHex(), chunks: chunks)
+                            storedBytes: storedOffset, sha256: hasher.finalizeHex(), chunks: chunks)
     }
 
     /// Decodes `stream` (the tensor's stored bytes) into `output` (exactly `record.rawBytes` long),
@@ -256,9 +249,4 @@ public enum TensorCodec {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }
-}
-
-/// Lets the hashing iteration of a parallel loop update one hasher (only that iteration touches it).
-private final class HasherBox: @unchecked Sendable {
-    var state = SHA256Hasher()
 }
