@@ -114,7 +114,7 @@ enum ChunkCodec {
             case .huffman, .deflate:
                 let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
                 // The fast literal decoder takes what this library writes; zlib takes everything else.
-                if !HuffmanDecoder.decodeLiterals(bytes, into: target) {
+                if !HuffmanDecoder.decodeLiterals(bytes, into: target, table: workspace.decodeTable) {
                     try workspace.inflater.decompress(bytes, into: target, context: "\(context()) plane \(p)")
                 }
                 guard let base = target.baseAddress.map(UnsafeRawPointer.init) ?? empty else { return }

@@ -16,6 +16,8 @@ final class ChunkWorkspace {
     private(set) var output = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// A second candidate's stored bytes (encode).
     private(set) var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    /// The fast Huffman decoder's lookup table.
+    let decodeTable = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
     var deflater: ZlibDeflater
     var inflater: ZlibInflater
 
@@ -25,6 +27,7 @@ final class ChunkWorkspace {
     }
 
     deinit {
+        decodeTable.deallocate()
         planes.deallocate()
         output.deallocate()
         scratch.deallocate()
