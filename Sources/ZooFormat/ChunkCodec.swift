@@ -32,7 +32,9 @@ enum ChunkCodec {
             var length = n
             let target = UnsafeMutableRawBufferPointer(rebasing: out[position..<(position + n)])
             // Each candidate must beat the best so far, which bounds its output buffer.
-            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: target) {
+            // The encoder may use the room after this plane's slot (later planes overwrite it).
+            let room = UnsafeMutableRawBufferPointer(rebasing: out[position...])
+            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: room, limit: n) {
                 method = .huffman
                 length = m
             }
