@@ -104,9 +104,10 @@ def canonical_codes(lengths):
     return codes
 
 
-def literal_only_deflate(data, ndist):
+def literal_only_deflate(data, ndist=2, marks=()):
     """One final dynamic block of literals only, declaring `ndist` distance codes (two of length 1,
-    the rest unused). Written by hand so the header can say what zlib's deflate never writes."""
+    the rest unused). Written by hand so the header can say what zlib's deflate never writes.
+    With `marks` (increasing literal indices) returns also the bit position of each one's code."""
     freq = {}
     for b in data:
         freq[b] = freq.get(b, 0) + 1
@@ -125,10 +126,28 @@ def literal_only_deflate(data, ndist):
     sequence = [lengths.get(sym, 0) for sym in range(257)] + [1, 1] + [0] * (ndist - 2)
     for value in sequence:
         w.code(value, 4)  # all 16 symbols have length 4, so symbol v's canonical code is v
-    for b in data:
+    positions, marks = [], list(marks)
+    for i, b in enumerate(data):
+        if marks and i == marks[0]:
+            positions.append(8 * len(w.out) + w.n)
+            marks.pop(0)
         w.code(codes[b], lengths[b])
     w.code(codes[256], lengths[256])
-    return w.finish()
+    return (w.finish(), positions) if positions else w.finish()
+
+
+def indexed_huffman(plane, k=4, lie=None):
+    """Plane method 3 (format 1.1): K, K - 1 entry points (the bit of the code of literal
+    floor(j * n / K) in the stream), then one Huffman-only block. `lie` edits the entry points."""
+    n = len(plane)
+    marks = [j * n // k for j in range(1, k)]
+    if marks:
+        stream, entries = literal_only_deflate(plane, 2, marks)
+    else:
+        stream, entries = literal_only_deflate(plane, 2), []
+    if lie:
+        entries = lie(entries)
+    return bytes([k]) + b"".join(struct.pack("<I", e) for e in entries) + stream
 
 
 def planes_chunk(raw, dtype, plane_streams):
@@ -481,6 +500,36 @@ def main():
         c[3] ^= 1
     bad("bad_every_chunk_crc.zckpt", build([leak]), "verify", "checksumMismatch", "tensor 'x' chunk 0: CRC32",
         "every one of tensor x's 16 chunks has a wrong CRC32 in the index")
+
+    # Format 1.1: plane method 3, one Huffman-only block with entry points for decoding its
+    # quarters at once. Wrong entry points are hints that fail, not errors: the plane still reads.
+    rng3 = np.random.RandomState(11)
+    w_raw = (rng3.standard_normal(4096) * 0.02).astype("<f4").tobytes()
+    b_raw = sample("BF16", 4096, seed=12)
+    s_raw = (rng3.standard_normal(2048) * 0.1).astype("<f4").tobytes()
+
+    def exponent_indexed(width, k=4, lie=None):
+        return lambda p, plane: (3, indexed_huffman(plane, k, lie)) if p == width - 1 else None
+
+    def indexed_tensor(name, dtype, shape, raw, streams):
+        t = Tensor(name, dtype, shape, raw, "planes")
+        t.stream = planes_chunk(raw, dtype, streams)
+        t.chunks = [[0, len(t.stream), len(raw), crc32(t.stream)]]
+        return t
+    indexed = [indexed_tensor("w_f32", "F32", [16, 256], w_raw, exponent_indexed(4)),
+               indexed_tensor("w_bf16", "BF16", [2, 2048], b_raw, exponent_indexed(2)),
+               indexed_tensor("w_one_segment", "F32", [2048], s_raw, exponent_indexed(4, k=1)),
+               indexed_tensor("w_wrong_hints", "F32", [2048], s_raw,
+                              exponent_indexed(4, lie=lambda e: [e[1], e[0] + 3, 7]))]
+    good("good_planes_indexed.zckpt", indexed, metadata={"method": "3"}, minor=1)
+
+    def bad_indexed(name, edit, message, why):
+        t = indexed_tensor("v", "F32", [2048], s_raw, lambda p, plane: (3, edit(indexed_huffman(plane))) if p == 3 else None)
+        bad(name, build([t], minor=1), "verify", "corruptData", message, why)
+    bad_indexed("bad_indexed_no_segments.zckpt", lambda plane: bytes([0]) + plane[13:], "declares 0 segments",
+                "an indexed Huffman plane (method 3) declaring 0 segments")
+    bad_indexed("bad_indexed_short_table.zckpt", lambda plane: bytes([16]) + plane[1:9], "declares 16 segments in 9 bytes",
+                "an indexed Huffman plane of 9 bytes declaring 16 segments (15 entry points need 60)")
 
     for old in os.listdir(OUT):
         if old.endswith(".zckpt"):

@@ -34,7 +34,12 @@ enum ChunkCodec {
             // Each candidate must beat the best so far, which bounds its output buffer.
             // The encoder may use the room after this plane's slot (later planes overwrite it).
             let room = UnsafeMutableRawBufferPointer(rebasing: out[position...])
-            if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: room, limit: n) {
+            if stats.tryHuffman, n >= PlanesLayout.indexedFrom {
+                if let m = HuffmanEncoder.encodeIndexed(plane, counts: stats.planeCounts, into: room, limit: n) {
+                    method = .indexedHuffman
+                    length = m
+                }
+            } else if stats.tryHuffman, let m = HuffmanEncoder.encode(plane, blockCounts: stats.blockCounts, into: room, limit: n) {
                 method = .huffman
                 length = m
             }
@@ -99,7 +104,7 @@ enum ChunkCodec {
             let methodByte = stored[entry]
             let length = Int(UInt32(littleEndian: stored.loadUnaligned(fromByteOffset: entry + 1, as: UInt32.self)))
             guard let method = PlanesLayout.Method(rawValue: methodByte) else {
-                throw FormatError(.corruptData, "\(context()): plane \(p) has unknown storage method \(methodByte); the file is corrupt or from a newer major version")
+                throw FormatError(.corruptData, "\(context()): plane \(p) has unknown storage method \(methodByte) (this reader knows methods 0-3 of format 1.1); the file is corrupt or needs a newer reader")
             }
             guard length <= stored.count - position else {
                 throw FormatError(.corruptData, "\(context()): plane \(p) claims \(length) bytes but only \(stored.count - position) remain in the chunk; the file is corrupt")
@@ -112,6 +117,26 @@ enum ChunkCodec {
                     throw FormatError(.corruptData, "\(context()): stored plane \(p) has \(length) bytes, expected \(n) for the chunk's raw length; the file is corrupt")
                 }
                 guard let base = bytes.baseAddress ?? empty else { return }
+                sources.append(base)
+            case .indexedHuffman:
+                // u8 K, K - 1 u32 entry points (hints: the plane is what the stream inflates to).
+                let segments = Int(bytes.first ?? 0)
+                let prefix = 1 + 4 * (segments - 1)
+                guard (1...PlanesLayout.maxSegments).contains(segments), prefix <= length else {
+                    throw FormatError(.corruptData, "\(context()): indexed Huffman plane \(p) declares \(segments) segments in \(length) bytes; the file is corrupt")
+                }
+                let entries = (0..<(segments - 1)).map {
+                    Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 1 + 4 * $0, as: UInt32.self)))
+                }
+                let stream = UnsafeRawBufferPointer(rebasing: bytes[prefix...])
+                let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
+                if !(segments == HuffmanDecoder.segments
+                     && HuffmanDecoder.decodeSegments(stream, entryPoints: entries, into: target,
+                                                      table: workspace.decodeTable, singles: workspace.decodeSingles)),
+                   !HuffmanDecoder.decodeLiterals(stream, into: target, table: workspace.decodeTable) {
+                    try workspace.inflater.decompress(stream, into: target, context: "\(context()) plane \(p)")
+                }
+                guard let base = target.baseAddress.map(UnsafeRawPointer.init) ?? empty else { return }
                 sources.append(base)
             case .huffman, .deflate:
                 let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])

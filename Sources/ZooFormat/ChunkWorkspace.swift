@@ -18,6 +18,8 @@ final class ChunkWorkspace {
     private(set) var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// The fast Huffman decoder's lookup table.
     let decodeTable = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
+    /// Its one-symbol companion (for the segment decoder's careful steps).
+    let decodeSingles = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
     var deflater: ZlibDeflater
     var inflater: ZlibInflater
 
@@ -28,6 +30,7 @@ final class ChunkWorkspace {
 
     deinit {
         decodeTable.deallocate()
+        decodeSingles.deallocate()
         planes.deallocate()
         output.deallocate()
         scratch.deallocate()

@@ -167,9 +167,11 @@ enum HuffmanDecoder {
         /// Fills the table (see `Entry`): for every `tableBits`-bit lookahead, the literals it
         /// fully determines, up to `maxLiterals`. Count 0 sends the decoder to the slow path
         /// (end-of-block or a code longer than the table).
-        func fill(_ table: UnsafeMutablePointer<Entry>) {
+        /// With `singles`, the one-symbol table (see `fillSingles`) is kept there too.
+        func fill(_ table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil) {
             let size = 1 << tableBits
-            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { single in
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { scratch in
+                let single = singles.map { UnsafeMutableBufferPointer(start: $0, count: size) } ?? scratch
                 // Single symbols first: symbol (bits 0-8) and length (bits 12-15) for codes that
                 // fit the table, 0 elsewhere.
                 single.initialize(repeating: 0)
@@ -227,6 +229,18 @@ enum HuffmanDecoder {
             self.base = base
             self.count = count
         }
+
+        /// A reader positioned `bit` bits into the input (at most its length in bits).
+        init(_ base: UnsafePointer<UInt8>, count: Int, startingAt bit: Int) {
+            self.base = base
+            self.count = count
+            position = bit >> 3
+            refill()
+            drop(bit & 7)
+        }
+
+        /// Bits consumed from the start of the input (padding included).
+        var consumedBits: Int { position &* 8 &+ padded &- available }
 
         /// Whether `refillFast` may read a whole word.
         var canRefillFast: Bool { position &+ 8 <= count }

@@ -45,6 +45,33 @@ enum HuffmanEncoder {
         return length
     }
 
+    /// Encodes `input` as an `indexedHuffman` plane (formats/zckpt-v1.md §5.3, method 3): the
+    /// segment count K, the K - 1 entry points (u32 little-endian: the bit, from the start of the
+    /// stream, of the code of literal floor(j * n / K)), then one deflate stream of a single
+    /// Huffman-only block. Returns the plane's stored length, or nil when it is not below `limit`
+    /// (nothing is written beyond `output.count`, as for `encode`). `counts` are the byte counts
+    /// of the whole input when known.
+    static func encodeIndexed(_ input: UnsafeRawBufferPointer, counts: [Int]? = nil,
+                              into output: UnsafeMutableRawBufferPointer, limit: Int) -> Int? {
+        let k = HuffmanDecoder.segments
+        let n = input.count
+        let prefix = 1 + 4 * (k - 1)
+        guard n >= k, let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self), let dst = output.baseAddress,
+              output.count > prefix else { return nil }
+        let plan = BlockPlan(src, count: n, isFinal: true, counts: counts)
+        let length = prefix + (plan.bits + 7) / 8
+        guard length < min(limit, output.count + 1) else { return nil }
+        var writer = BitWriter(dst + prefix, capacity: output.count - prefix)
+        let marks = (1..<k).map { $0 * n / k }
+        let entries = plan.write(src, into: &writer, marking: marks)
+        writer.finish()
+        dst.storeBytes(of: UInt8(k), as: UInt8.self)
+        for (j, bit) in entries.enumerated() {
+            dst.storeBytes(of: UInt32(bit).littleEndian, toByteOffset: 1 + 4 * j, as: UInt32.self)
+        }
+        return length
+    }
+
     /// One block's code and header, planned from its symbol counts.
     struct BlockPlan {
         let count: Int
@@ -97,6 +124,13 @@ enum HuffmanEncoder {
         }
 
         func write(_ src: UnsafePointer<UInt8>, into writer: inout BitWriter) {
+            write(src, into: &writer, marking: [])
+        }
+
+        /// Writes the block; before the literal at each offset in `marks` (increasing, within the
+        /// block) it records the writer's bit position, returned in the same order.
+        @discardableResult
+        func write(_ src: UnsafePointer<UInt8>, into writer: inout BitWriter, marking marks: [Int]) -> [Int] {
             writer.put(isFinal ? 1 : 0, 1)
             writer.put(2, 2) // BTYPE 10: dynamic Huffman
             writer.put(0, 5) // HLIT: 257 literal/length codes
@@ -108,6 +142,7 @@ enum HuffmanEncoder {
                 writer.put(UInt64(lengthCodes[s]), Int(lengthCodeLengths[s]))
                 if Self.extraBits[s] > 0 { writer.put(UInt64(run.extra), Self.extraBits[s]) }
             }
+            var positions: [Int] = []
             // Codes and lengths packed in one table: code in the low 16 bits, length above.
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 256) { t in
                 var longest = 0
@@ -115,9 +150,15 @@ enum HuffmanEncoder {
                     t[s] = UInt32(codes[s]) | UInt32(lengths[s]) << 16
                     longest = max(longest, Int(lengths[s]))
                 }
-                writer.putLiterals(src, count: count, table: t, fourAtATime: longest <= 14)
+                var start = 0
+                for mark in marks + [count] {
+                    writer.putLiterals(src + start, count: mark - start, table: t, fourAtATime: longest <= 14)
+                    if mark < count { positions.append(writer.bitPosition) }
+                    start = mark
+                }
             }
             writer.put(UInt64(codes[256]), Int(lengths[256]))
+            return positions
         }
 
         /// `frequencies` with a second symbol made present when only one is: a one-symbol code is
@@ -307,6 +348,9 @@ enum HuffmanEncoder {
                 i &+= 1
             }
         }
+
+        /// Bits written so far.
+        var bitPosition: Int { position &* 8 &+ filled }
 
         /// Writes the bits still buffered (the last byte zero-padded).
         mutating func finish() {

@@ -106,6 +106,15 @@ struct PlaneStatistics {
         }
     }
 
+    /// Byte counts of the whole plane (the sum of `blockCounts`), nil when it was not counted.
+    var planeCounts: [Int]? {
+        guard let first = blockCounts.first else { return nil }
+        guard blockCounts.count > 1 else { return first }
+        var sum = first
+        for block in blockCounts.dropFirst() { for v in 0..<256 { sum[v] += block[v] } }
+        return sum
+    }
+
     /// Whether Huffman-only deflate is worth trying: it can save at least 2%.
     var tryHuffman: Bool { bitsPerByte <= 7.84 }
     /// Whether full deflate is worth trying: runs to exploit, or below Huffman's 1 bit per byte.
