@@ -3,7 +3,9 @@ import Foundation
 
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
-  format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
+  format MODEL.safetensors [--json] [--repeat N] [--codecs raw,deflate,planes] [--no-zipnn]
+                             codec size ratios and throughput beside ZipNN (when its Python package
+                             is installed) and zlib, round by round; inspect time
   store                      list and inspect time on a store of 1,000 versions
   train                      SGEMM GFLOP/s next to numpy, training throughput (MLP, CNN, frozen vs full)
 """
