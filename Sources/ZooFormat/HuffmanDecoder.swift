@@ -8,8 +8,16 @@
 /// error. So whatever this decoder accepts, zlib accepts and decodes to the same bytes
 /// (HuffmanDecoderTests check it on damaged streams); it takes every stream `HuffmanEncoder` writes.
 enum HuffmanDecoder {
-    /// Bits indexed by the multi-literal table (2,048 entries of 8 bytes: 16 KiB, within L1).
+    /// Most bits indexed by the multi-literal table (2,048 entries of 8 bytes: 16 KiB, within L1).
     static let tableBits = 11
+
+    /// Bits of the table for a plane of `n` bytes: building the table costs the same whatever the
+    /// plane's length, so a small plane gets a small table (7 bits up to 512 bytes, then one more
+    /// bit per doubling, at most `tableBits`); codes longer than the table take the slow path.
+    static func tableBits(forLength n: Int) -> Int {
+        let quarter = max(1, n / 4)
+        return min(tableBits, max(7, Int.bitWidth - quarter.leadingZeroBitCount))
+    }
     /// Most literals one table entry holds.
     static let maxLiterals = 6
 
@@ -27,7 +35,8 @@ enum HuffmanDecoder {
         var reader = BitReader(src, count: input.count)
         let n = output.count
         var out = 0
-        let mask = UInt64(1 << tableBits - 1)
+        let bits = tableBits(forLength: n)
+        let mask = UInt64(1 << bits - 1)
         while true {
             guard let final = reader.take(1), reader.take(2) == 2,
                   let hlit = reader.take(5), let hdist = reader.take(5), let hclen = reader.take(4) else { return false }
@@ -37,7 +46,7 @@ enum HuffmanDecoder {
             guard 1 + hdist <= 30 else { return false }
             guard let code = Canonical(lengthsFrom: &reader, literals: 257 + Int(hlit), distances: 1 + Int(hdist),
                                        codeLengthCount: 4 + Int(hclen)) else { return false }
-            code.fill(table)
+            code.fill(table, bits: bits)
             while true {
                 // Fast loop: with 56 bits buffered, five lookups of at most 11 bits each, each
                 // storing 8 bytes (room checked once) and advancing by its literal count.
@@ -167,8 +176,11 @@ enum HuffmanDecoder {
         /// Fills the table (see `Entry`): for every `tableBits`-bit lookahead, the literals it
         /// fully determines, up to `maxLiterals`. Count 0 sends the decoder to the slow path
         /// (end-of-block or a code longer than the table).
-        /// With `singles`, the one-symbol table (see `fillSingles`) is kept there too.
-        func fill(_ table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil) {
+        /// With `singles`, the one-symbol table is kept there too (symbol in bits 0-8, length in
+        /// bits 12-15; 0 where the code is longer than the table or is not a literal). `bits` is
+        /// the table's size (at most `tableBits`); the fast loops mask lookups to it.
+        func fill(_ table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil,
+                  bits tableBits: Int = HuffmanDecoder.tableBits) {
             let size = 1 << tableBits
             withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { scratch in
                 let single = singles.map { UnsafeMutableBufferPointer(start: $0, count: size) } ?? scratch

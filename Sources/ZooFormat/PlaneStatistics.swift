@@ -31,16 +31,16 @@ struct PlaneStatistics {
         var counts = [Int](repeating: 0, count: 256)
         let bytes = plane.bindMemory(to: UInt8.self)
         var start = 0
+        var blocks: [[Int]] = []
         // Four interleaved tables: runs of one byte value (common in exponent planes) would
         // otherwise serialise every increment on the same counter.
-        var tables = [Int](repeating: 0, count: 1024)
-        while start < n {
-            let end = min(n, start + HuffmanEncoder.blockSize)
-            for k in 0..<1024 { tables[k] = 0 }
-            tables.withUnsafeMutableBufferPointer { t in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 1024) { t in
+            while start < n {
+                let end = min(n, start + HuffmanEncoder.blockSize)
+                t.initialize(repeating: 0)
                 var i = start
-                while i + 4 <= end {
-                    let a = Int(bytes[i]), b = Int(bytes[i + 1]), c = Int(bytes[i + 2]), d = Int(bytes[i + 3])
+                while i &+ 4 <= end {
+                    let a = Int(bytes[i]), b = Int(bytes[i &+ 1]), c = Int(bytes[i &+ 2]), d = Int(bytes[i &+ 3])
                     t[a] &+= 1
                     t[256 &+ b] &+= 1
                     t[512 &+ c] &+= 1
@@ -49,15 +49,16 @@ struct PlaneStatistics {
                     i &+= 4
                 }
                 while i < end { t[Int(bytes[i])] &+= 1; i &+= 1 }
+                var block = [Int](repeating: 0, count: 256)
+                for v in 0..<256 {
+                    block[v] = Int(t[v]) + Int(t[256 + v]) + Int(t[512 + v]) + Int(t[768 + v])
+                    counts[v] += block[v]
+                }
+                blocks.append(block)
+                start = end
             }
-            var block = [Int](repeating: 0, count: 256)
-            for v in 0..<256 {
-                block[v] = tables[v] + tables[256 + v] + tables[512 + v] + tables[768 + v]
-                counts[v] += block[v]
-            }
-            blockCounts.append(block)
-            start = end
         }
+        blockCounts = blocks
         let total = Double(n)
         var bits = 0.0
         var collision = 0.0

@@ -242,8 +242,9 @@ public enum TensorCodec {
         return bytes
     }
 
-    /// Threads used by default: every core.
-    static var defaultWorkers: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// Threads used by default: every core. Asked once: on Linux the answer reads cgroup files,
+    /// tens of microseconds a call, more than encoding a small tensor takes.
+    static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     static func hex32(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)

@@ -37,7 +37,7 @@ final class WorkspacePool: @unchecked Sendable {
         lock.lock()
         // Workspaces grown for unusually large chunks are not kept: they hold three chunks each.
         idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 << 20 })
-        let keep = 6 * ProcessInfo.processInfo.activeProcessorCount
+        let keep = 6 * TensorCodec.defaultWorkers
         if idle.count > keep { idle.removeFirst(idle.count - keep) }
         lock.unlock()
     }
