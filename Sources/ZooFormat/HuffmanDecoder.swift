@@ -207,20 +207,32 @@ enum HuffmanDecoder {
                         k += 1 << length
                     }
                 }
-                for i in 0..<size {
-                    var used = 0, count = 0
-                    var literals: UInt64 = 0
-                    var rest = i
-                    while count < maxLiterals {
-                        let e = single[rest]
-                        let length = Int(e >> 12)
-                        guard length > 0, length <= tableBits - used else { break }
-                        literals |= UInt64(e & 0xFF) << (8 * count)
-                        count += 1
-                        used += length
-                        rest >>= length
+                // Entry i of a b-bit table is the literal whose code starts i (if it fits in b
+                // bits) followed by entry i >> length of the (b - length)-bit table: build the
+                // tables for b = 1 ... tableBits in turn, each from the smaller ones (twice the
+                // final table's work, one step per entry). Table b lives at [2^b, 2^(b+1)).
+                withUnsafeTemporaryAllocation(of: Entry.self, capacity: 2 << tableBits) { tables in
+                    tables[1] = 0 // the 0-bit table: nothing determined
+                    for b in 1...tableBits {
+                        let base = 1 << b
+                        for j in 0..<base {
+                            let e = single[j]
+                            let length = Int(e >> 12)
+                            guard length > 0, length <= b else { tables[base + j] = 0; continue }
+                            let rest = tables[(1 << (b - length)) + (j >> length)]
+                            var count = Int((rest >> 4) & 7), used = Int(rest & 15)
+                            var literals = rest >> 8
+                            if count == maxLiterals {
+                                // Keep the first literal and five of the rest: drop the rest's last.
+                                count -= 1
+                                used -= Int(lengths[Int((literals >> UInt64(8 * count)) & 0xFF)])
+                                literals &= (1 << UInt64(8 * count)) - 1
+                            }
+                            tables[base + j] = UInt64(used + length) | UInt64(count + 1) << 4
+                                | (literals << 8 | UInt64(e & 0xFF)) << 8
+                        }
                     }
-                    table[i] = UInt64(used) | UInt64(count) << 4 | literals << 8
+                    if let all = tables.baseAddress { table.update(from: all + size, count: size) }
                 }
             }
         }

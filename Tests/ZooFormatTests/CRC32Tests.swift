@@ -12,9 +12,10 @@ import Testing
 
     @Test func agreesWithZlibOnEveryLengthAlignmentAndSeed() {
         var rng = SeededGenerator(seed: 32)
-        let bytes = (0..<5000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let bytes = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         bytes.withUnsafeBytes { all in
-            var lengths = Array(0...300)
+            // Every short length, then around the 64- and 256-byte steps of both loops, and long ones.
+            var lengths = Array(0...300) + [511, 512, 513, 1023, 1024, 4096 + 16, 65_536 + 48, 69_000]
             for _ in 0..<200 { lengths.append(Int(rng.next() % 4900)) }
             for length in lengths {
                 let offset = Int(rng.next() % 64)

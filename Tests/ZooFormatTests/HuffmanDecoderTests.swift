@@ -88,6 +88,40 @@ import Testing
         #expect(accepted > 0)
     }
 
+    /// The multi-literal table, built from smaller tables, against the direct greedy reading:
+    /// entry i holds the literals whose codes follow one another from bit 0 of i, up to six,
+    /// while they fit in the table's bits.
+    @Test func tableMatchesTheGreedyReading() throws {
+        var rng = SeededGenerator(seed: 21)
+        for trial in 0..<40 {
+            var frequencies = (0..<257).map { _ in Int(rng.next() % 5) == 0 ? 0 : Int(rng.next() % (trial % 2 == 0 ? 10 : 100_000)) }
+            frequencies[256] = 1
+            let lengths = HuffmanEncoder.BlockPlan.codeLengths(HuffmanEncoder.BlockPlan.atLeastTwo(frequencies), limit: 15)
+            let code = try #require(HuffmanDecoder.Canonical(lengths: lengths, requireComplete: true))
+            for bits in [7, 9, HuffmanDecoder.tableBits] {
+                let size = 1 << bits
+                var table = [HuffmanDecoder.Entry](repeating: 0, count: size)
+                var singles = [UInt16](repeating: 0, count: size)
+                table.withUnsafeMutableBufferPointer { t in
+                    singles.withUnsafeMutableBufferPointer { s in code.fill(t.baseAddress!, singles: s.baseAddress!, bits: bits) }
+                }
+                for i in 0..<size {
+                    var used = 0, count = 0, literals: UInt64 = 0, rest = i
+                    while count < HuffmanDecoder.maxLiterals {
+                        let e = singles[rest], length = Int(e >> 12)
+                        guard length > 0, length <= bits - used else { break }
+                        literals |= UInt64(e & 0xFF) << (8 * count)
+                        count += 1
+                        used += length
+                        rest >>= length
+                    }
+                    let expected = UInt64(used) | UInt64(count) << 4 | literals << 8
+                    if table[i] != expected { Issue.record("trial \(trial) bits \(bits) entry \(i)"); break }
+                }
+            }
+        }
+    }
+
     // MARK: indexed Huffman planes (method 3): one block, four cursors from the entry points.
 
     /// An indexed plane of `input`: (entry points, the deflate stream).
