@@ -7,6 +7,8 @@
 #   docker-registry, skopeo, apache2-utils, openssl  CNCF Distribution and skopeo for the registry tests
 #   dataset-fashion-mnist                          the transfer target of the demo and the experiments
 # Python packages for the python3 first on PATH: safetensors, numpy, ml_dtypes (the interop check).
+# timm 0.9.16 (pure Python, no dependencies installed; runs on Debian's torch 1.13) in .build/python, for the
+# architecture parity check's timm models (scripts/parity.py puts it on /usr/bin/python3's path).
 set -euo pipefail
 debs=(zlib1g-dev libpng-dev libjpeg62-turbo-dev python3-torch python3-torchvision
       docker-registry skopeo apache2-utils openssl dataset-fashion-mnist unzip)
@@ -17,4 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if ! python3 -c 'import safetensors, numpy, ml_dtypes' >/dev/null 2>&1; then
     python3 -m pip install -q --disable-pip-version-check safetensors numpy ml_dtypes </dev/null
+fi
+pylib="$(cd "$(dirname "$0")/.." && pwd)/.build/python"
+if [ ! -f "$pylib/timm/__init__.py" ]; then
+    python3 -m pip install -q --disable-pip-version-check --no-deps --target "$pylib" timm==0.9.16 </dev/null
 fi

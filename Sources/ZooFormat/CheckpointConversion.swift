@@ -21,13 +21,14 @@ public enum CheckpointConversion {
     /// Reports progress as (raw bytes done, raw bytes in all).
     public typealias ProgressHandler = (_ done: UInt64, _ total: UInt64) -> Void
 
-    /// Converts `input` to `output`, each format chosen by its extension. `codec` and `level`
-    /// apply to `.zckpt` output (default `planes`, level 6); when both are nil between two `.zckpt`
-    /// files, the encoded streams are copied as they are.
+    /// Converts `input` to `output`, each format chosen by its extension; an input with another
+    /// extension is read by content (`TensorSource`: a PyTorch checkpoint, a shard index). `codec` and
+    /// `level` apply to `.zckpt` output (default `planes`, level 6); when both are nil between two
+    /// `.zckpt` files, the encoded streams are copied as they are. `key` picks a PyTorch
+    /// checkpoint's dict of tensors.
     @discardableResult
     public static func convert(from input: String, to output: String, codec: Codec? = nil, level: Int? = nil,
-                               progress: ProgressHandler = { _, _ in }) throws(FormatError) -> Summary {
-        let from = try CheckpointFileFormat.of(input)
+                               key: String? = nil, progress: ProgressHandler = { _, _ in }) throws(FormatError) -> Summary {
         let to = try CheckpointFileFormat.of(output)
         if let level, !(1...9).contains(level) {
             throw FormatError(.invalidArgument, "compression level \(level) is out of range; use 1 (fastest) to 9 (smallest)")
@@ -37,6 +38,12 @@ public enum CheckpointConversion {
         }
         guard realPath(input) != realPath(output) else {
             throw FormatError(.invalidArgument, "input and output are the same file (\(input)); write to another path")
+        }
+        guard let from = CheckpointFileFormat(path: input) else {
+            return try convertSource(from: input, to: output, format: to, codec: codec, level: level, key: key, progress: progress)
+        }
+        if key != nil {
+            throw FormatError(.invalidArgument, "--key applies to PyTorch checkpoints; \(input) is a .\(from.fileExtension) file")
         }
         var summary: Summary
         switch (from, to) {

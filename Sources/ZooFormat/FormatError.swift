@@ -22,6 +22,9 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         case corruptData
         /// The caller asked for something invalid (unknown tensor, unsupported option).
         case invalidArgument
+        /// The file asks for something zoo never does for safety: a pickle global outside the
+        /// allow-list, an archive path that leaves the archive (formats/pytorch-checkpoints.md).
+        case refused
     }
 
     public var kind: Kind

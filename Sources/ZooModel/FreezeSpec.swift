@@ -1,21 +1,25 @@
-/// Which leading layers do not train after a graft (`--freeze backbone|none|K`).
+/// Which leading layers do not train (`--freeze backbone|none|model|K`): after a graft (`zoo graft`)
+/// and in the trainer (`zoo train`, `TrainingConfiguration.freeze`). One type for both.
 public enum FreezeSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
-    /// Every backbone layer is frozen; the new head trains (the default).
+    /// Every backbone layer is frozen; the new head trains (graft's default).
     case backbone
     /// Everything trains.
     case none
     /// The first K layers are frozen.
     case layers(Int)
+    /// The model's own `frozen_layers` (the trainer's default; for a graft, the backbone's).
+    case model
 
-    /// Parses `backbone`, `none` or a whole number K.
+    /// Parses `backbone`, `none`, `model` (or `description`) or a whole number K.
     public static func parse(_ text: String) throws(ModelError) -> FreezeSpec {
         let t = text.trimmingSpaces().lowercased()
         switch t {
         case "backbone": return .backbone
         case "none": return .none
+        case "model", "description": return .model
         default:
             guard let k = Int(t), k >= 0 else {
-                throw ModelError(.invalidSpec, "freeze spec '\(text)' is not valid; give backbone, none, or the number of leading layers to freeze (0 or more)")
+                throw ModelError(.invalidSpec, "freeze spec '\(text)' is not valid; give backbone, none, model (the model's own frozen_layers), or the number of leading layers to freeze (0 or more)")
             }
             return .layers(k)
         }
@@ -27,6 +31,7 @@ public enum FreezeSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .backbone: return "backbone"
         case .none: return "none"
         case .layers(let k): return String(k)
+        case .model: return "model"
         }
     }
 
@@ -38,6 +43,7 @@ public enum FreezeSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
     public func frozenLayerCount(in model: ModelDescription) throws(ModelError) -> Int {
         switch self {
         case .none: return 0
+        case .model: return model.frozenLayers
         case .layers(let k):
             guard k >= 0, k <= model.layers.count else {
                 throw ModelError(.outOfRange, "--freeze \(k) is out of range: the model has \(model.layers.count) layers; give 0 to \(model.layers.count)")

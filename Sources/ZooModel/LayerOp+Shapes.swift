@@ -11,24 +11,53 @@ extension LayerOp {
         switch self {
         case .dense(let out):
             guard out > 0 else { throw fail("the output size must be positive") }
-            guard input.count == 1 else {
-                throw fail("dense needs a 1-D input [features]; put `flatten` or `global_avgpool` before it")
+            // As PyTorch's Linear, over the last dimension: [features] or [tokens, features]. A 3-D
+            // input is a feature map, where a dense layer is almost always a missing flatten.
+            guard input.count <= 2 else {
+                throw fail("dense needs a 1-D input [features] (or [tokens, features]); put `flatten` or `global_avgpool` before it")
             }
-            return [out]
-        case .conv2d(let out, let k, let s, let p):
-            guard out > 0, k > 0, s > 0, p >= 0 else { throw fail("channels, kernel and stride must be positive, padding not negative") }
+            return input.dropLast() + [out]
+        case .conv2d(let o):
+            guard o.outChannels > 0, o.kernel.height > 0, o.kernel.width > 0, o.stride.height > 0, o.stride.width > 0,
+                  o.dilation.height > 0, o.dilation.width > 0, o.groups > 0 else {
+                throw fail("channels, kernel, stride, dilation and groups must be positive")
+            }
+            guard o.padding.top >= 0, o.padding.left >= 0, o.padding.bottom >= 0, o.padding.right >= 0 else {
+                throw fail("padding must not be negative")
+            }
             guard input.count == 3 else { throw fail("conv2d needs a 3-D input [channels, height, width]") }
-            return [out, try slide(input[1], k, s, p, fail), try slide(input[2], k, s, p, fail)]
-        case .maxpool2d(let k, let s), .avgpool2d(let k, let s):
-            guard k > 0, s > 0 else { throw fail("kernel and stride must be positive") }
+            guard input[0] % o.groups == 0, o.outChannels % o.groups == 0 else {
+                throw fail("\(o.groups) groups must divide both the \(input[0]) input and the \(o.outChannels) output channels")
+            }
+            return [o.outChannels,
+                    try slide(input[1], o.kernel.height, o.stride.height, o.padding.top, o.padding.bottom, o.dilation.height, false, fail),
+                    try slide(input[2], o.kernel.width, o.stride.width, o.padding.left, o.padding.right, o.dilation.width, false, fail)]
+        case .maxpool2d(let o), .avgpool2d(let o):
+            guard o.kernel.height > 0, o.kernel.width > 0, o.stride.height > 0, o.stride.width > 0 else {
+                throw fail("kernel and stride must be positive")
+            }
+            guard o.padding.top >= 0, o.padding.left >= 0, o.padding.bottom >= 0, o.padding.right >= 0 else {
+                throw fail("padding must not be negative")
+            }
+            // PyTorch's rule: padding at most half the kernel, so every window sees the input.
+            guard 2 * max(o.padding.top, o.padding.bottom) <= o.kernel.height,
+                  2 * max(o.padding.left, o.padding.right) <= o.kernel.width else {
+                throw fail("padding must be at most half the kernel")
+            }
             guard input.count == 3 else { throw fail("\(name) needs a 3-D input [channels, height, width]") }
-            return [input[0], try slide(input[1], k, s, 0, fail), try slide(input[2], k, s, 0, fail)]
+            return [input[0],
+                    try slide(input[1], o.kernel.height, o.stride.height, o.padding.top, o.padding.bottom, 1, o.ceilMode, fail),
+                    try slide(input[2], o.kernel.width, o.stride.width, o.padding.left, o.padding.right, 1, o.ceilMode, fail)]
         case .globalAvgPool:
             guard input.count == 3 else { throw fail("global_avgpool needs a 3-D input [channels, height, width]") }
             return [input[0]]
+        case .adaptiveAvgPool2d(let s):
+            guard s.height > 0, s.width > 0 else { throw fail("the output size must be positive") }
+            guard input.count == 3 else { throw fail("adaptive_avgpool2d needs a 3-D input [channels, height, width]") }
+            return [input[0], s.height, s.width]
         case .flatten:
             return [try elementCount(input, fail)]
-        case .relu, .gelu, .tanh, .sigmoid, .softmax:
+        case .relu, .relu6, .gelu, .tanh, .sigmoid, .hardsigmoid, .hardswish, .silu, .softmax, .identity:
             return input
         case .dropout(let p):
             guard p >= 0, p < 1 else { throw fail("the drop probability must be in [0, 1), got \(p)") }
@@ -42,6 +71,10 @@ extension LayerOp {
         case .layernorm(let eps):
             guard eps > 0 else { throw fail("eps must be positive") }
             return input
+        case .add, .mul, .concat:
+            throw fail("\(name) reads two or more values, so it can only be a node inside a block")
+        case .block(let b):
+            return try b.outputShape(for: input)
         case .inferredBlock:
             throw ModelError(.notRunnable, "an inferred block has no known computation, so its output shape for input \(shapeText(input)) is unknown")
         }
@@ -52,15 +85,17 @@ extension LayerOp {
         _ = try outputShape(for: input)
         switch self {
         case .dense(let out):
-            return ["weight": [out, input[0]], "bias": [out]]
-        case .conv2d(let out, let k, _, _):
-            return ["weight": [out, input[0], k, k], "bias": [out]]
+            return ["weight": [out, input[input.count - 1]], "bias": [out]]
+        case .conv2d(let o):
+            return ["weight": [o.outChannels, input[0] / o.groups, o.kernel.height, o.kernel.width], "bias": [o.outChannels]]
         case .batchnorm:
             let c = [input[0]]
             return ["weight": c, "bias": c, "running_mean": c, "running_var": c]
         case .layernorm:
             let d = [input[input.count - 1]]
             return ["weight": d, "bias": d]
+        case .block(let b):
+            return try b.parameterShapes(for: input)
         default:
             return [:]
         }
@@ -71,6 +106,7 @@ extension LayerOp {
         switch self {
         case .dense, .conv2d, .layernorm: return ["weight", "bias"]
         case .batchnorm: return ["weight", "bias", "running_mean", "running_var"]
+        case .block(let b): return b.knownRoles
         default: return []
         }
     }
@@ -81,33 +117,45 @@ extension LayerOp {
         case .dense, .conv2d: return ["weight"]
         case .layernorm: return ["weight", "bias"]
         case .batchnorm: return ["weight", "bias", "running_mean", "running_var"]
+        case .block(let b): return b.requiredRoles
         default: return []
         }
     }
 
-    /// Fan-in and fan-out of the op's weight, as PyTorch computes them (`in * kh * kw`, `out * kh * kw`).
-    /// Nil for ops without a weight, or when a product overflows.
+    /// Fan-in and fan-out of the op's weight, as PyTorch computes them (`in / groups * kh * kw`,
+    /// `out * kh * kw`). Nil for ops without a weight, or when a product overflows.
     func fans(for input: [Int]) -> (fanIn: Int, fanOut: Int)? {
         let none: (String) -> ModelError = { ModelError(.shapeMismatch, $0) }
         switch self {
         case .dense(let out):
-            guard let first = input.first else { return nil }
-            return (first, out)
-        case .conv2d(let out, let k, _, _):
-            guard let first = input.first,
-                  let fanIn = try? elementCount([first, k, k], none),
-                  let fanOut = try? elementCount([out, k, k], none) else { return nil }
+            guard let last = input.last else { return nil }
+            return (last, out)
+        case .conv2d(let o):
+            guard let first = input.first, o.groups > 0,
+                  let fanIn = try? elementCount([first / o.groups, o.kernel.height, o.kernel.width], none),
+                  let fanOut = try? elementCount([o.outChannels, o.kernel.height, o.kernel.width], none) else { return nil }
             return (fanIn, fanOut)
         default: return nil
         }
     }
 }
 
-/// Output length of a sliding window: `(n + 2p - k) / s + 1`, or an error when the window does not fit.
-private func slide(_ n: Int, _ k: Int, _ s: Int, _ p: Int, _ fail: (String) -> ModelError) throws(ModelError) -> Int {
-    let (twice, o1) = p.multipliedReportingOverflow(by: 2)
-    let (padded, o2) = n.addingReportingOverflow(twice)
-    guard !o1, !o2 else { throw fail("padding too large") }
-    guard padded >= k else { throw fail("the \(k)x\(k) window is larger than the padded input (\(padded))") }
-    return (padded - k) / s + 1
+/// Output length of a sliding window as PyTorch computes it:
+/// `(n + before + after - dilation * (k - 1) - 1) / s + 1`, rounded down, or up in ceil mode (where
+/// a last window that would start in the trailing padding is dropped); an error when the window does
+/// not fit.
+private func slide(_ n: Int, _ k: Int, _ s: Int, _ before: Int, _ after: Int, _ dilation: Int, _ ceil: Bool,
+                   _ fail: (String) -> ModelError) throws(ModelError) -> Int {
+    let (pad, o1) = before.addingReportingOverflow(after)
+    let (padded, o2) = n.addingReportingOverflow(pad)
+    let (span0, o3) = (k - 1).multipliedReportingOverflow(by: dilation)
+    guard !o1, !o2, !o3 else { throw fail("padding or kernel too large") }
+    let span = span0 + 1
+    guard padded >= span else { throw fail("the \(span)-wide window is larger than the padded input (\(padded))") }
+    var out = (padded - span) / s + 1
+    if ceil, (padded - span) % s != 0 {
+        out += 1
+        if (out - 1) * s >= n + before { out -= 1 }
+    }
+    return out
 }

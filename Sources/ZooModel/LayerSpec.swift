@@ -8,8 +8,9 @@ public struct LayerSpec: Sendable, Equatable, Hashable, CustomStringConvertible 
 
     /// The accepted forms, for error messages and `--help`.
     public static let acceptedForms = """
-        dense:OUT, conv2d:OUT:K[:sS][:padP], maxpool2d:K[:sS], avgpool2d:K[:sS], global_avgpool, \
-        flatten, relu, gelu, tanh, sigmoid, softmax, dropout[:P], batchnorm, layernorm
+        dense:OUT, conv2d:OUT:K[:sS][:padP][:dD][:gG], maxpool2d:K[:sS][:padP], avgpool2d:K[:sS][:padP], \
+        global_avgpool, adaptive_avgpool2d:S, flatten, relu, relu6, gelu, tanh, sigmoid, hardsigmoid, hardswish, \
+        silu, softmax, identity, dropout[:P], batchnorm, layernorm
         """
 
     /// Parses a comma-separated list such as `dense:128,relu,dropout:0.2,dense:10`.
@@ -49,24 +50,32 @@ public struct LayerSpec: Sendable, Equatable, Hashable, CustomStringConvertible 
         func noArgs() throws(ModelError) {
             if !args.isEmpty { throw bad("'\(name)' takes no parameters") }
         }
-        /// Reads optional `sS` / `padP` options (any order, each once).
-        func options(_ list: ArraySlice<String>, allowPad: Bool) throws(ModelError) -> (stride: Int?, pad: Int?) {
-            var stride: Int?, pad: Int?
+        /// Reads optional `sS`, `padP`, `dD` and `gG` options (any order, each once).
+        func options(_ list: ArraySlice<String>, allowed: Set<Character>) throws(ModelError) -> (stride: Int?, pad: Int?, dilation: Int?, groups: Int?) {
+            var stride: Int?, pad: Int?, dilation: Int?, groups: Int?
+            let expected = [("s", "sS for stride"), ("p", "padP for padding"), ("d", "dD for dilation"), ("g", "gG for groups")]
+                .filter { allowed.contains(Character($0.0)) }.map(\.1).joined(separator: ", ")
             for opt in list {
                 if opt.hasPrefix("pad") {
-                    guard allowPad else { throw bad("'\(name)' has no padding option") }
+                    guard allowed.contains("p") else { throw bad("'\(name)' has no padding option") }
                     guard pad == nil else { throw bad("padding given twice") }
                     let v = String(opt.dropFirst(3))
                     guard let p = Int(v), p >= 0, p <= 1 << 16 else { throw bad("padding must be a whole number from 0 to \(1 << 16), got '\(v)'") }
                     pad = p
-                } else if opt.hasPrefix("s") {
+                } else if opt.hasPrefix("s"), allowed.contains("s") {
                     guard stride == nil else { throw bad("stride given twice") }
                     stride = try positive(String(opt.dropFirst()), "stride")
+                } else if opt.hasPrefix("d"), allowed.contains("d") {
+                    guard dilation == nil else { throw bad("dilation given twice") }
+                    dilation = try positive(String(opt.dropFirst()), "dilation")
+                } else if opt.hasPrefix("g"), allowed.contains("g") {
+                    guard groups == nil else { throw bad("groups given twice") }
+                    groups = try positive(String(opt.dropFirst()), "the group count")
                 } else {
-                    throw bad("unknown option '\(opt)' (expected sS for stride\(allowPad ? " or padP for padding" : ""))")
+                    throw bad("unknown option '\(opt)' (expected \(expected))")
                 }
             }
-            return (stride, pad)
+            return (stride, pad, dilation, groups)
         }
 
         switch name {
@@ -74,23 +83,32 @@ public struct LayerSpec: Sendable, Equatable, Hashable, CustomStringConvertible 
             guard args.count == 1 else { throw bad("dense takes one parameter, the output size: dense:OUT") }
             return LayerSpec(.dense(outFeatures: try positive(args[0], "the output size")))
         case "conv2d", "conv":
-            guard args.count >= 2, args.count <= 4 else {
-                throw bad("conv2d takes output channels and kernel size, then optional sS and padP: conv2d:OUT:K[:sS][:padP]")
+            guard args.count >= 2, args.count <= 6 else {
+                throw bad("conv2d takes output channels and kernel size, then optional sS, padP, dD and gG: conv2d:OUT:K[:sS][:padP][:dD][:gG]")
             }
             let out = try positive(args[0], "the output channel count")
             let k = try positive(args[1], "the kernel size")
-            let o = try options(args[2...], allowPad: true)
-            return LayerSpec(.conv2d(outChannels: out, kernel: k, stride: o.stride ?? 1, padding: o.pad ?? 0))
+            let o = try options(args[2...], allowed: ["s", "p", "d", "g"])
+            return LayerSpec(.conv2d(Conv2dOptions(outChannels: out, kernel: k, stride: o.stride ?? 1, padding: o.pad ?? 0,
+                                                   dilation: o.dilation ?? 1, groups: o.groups ?? 1)))
         case "maxpool2d", "maxpool", "avgpool2d", "avgpool":
-            guard args.count == 1 || args.count == 2 else { throw bad("\(name) takes a kernel size and an optional stride: \(name):K[:sS]") }
+            guard args.count >= 1, args.count <= 3 else { throw bad("\(name) takes a kernel size, then optional sS and padP: \(name):K[:sS][:padP]") }
             let k = try positive(args[0], "the kernel size")
-            let o = try options(args[1...], allowPad: false)
-            let s = o.stride ?? k
-            return LayerSpec(name.hasPrefix("max") ? .maxpool2d(kernel: k, stride: s) : .avgpool2d(kernel: k, stride: s))
+            let o = try options(args[1...], allowed: ["s", "p"])
+            let pool = Pool2dOptions(kernel: k, stride: o.stride ?? k, padding: o.pad ?? 0)
+            return LayerSpec(name.hasPrefix("max") ? .maxpool2d(pool) : .avgpool2d(pool))
         case "global_avgpool", "globalavgpool", "gap":
             try noArgs(); return LayerSpec(.globalAvgPool)
+        case "adaptive_avgpool2d", "adaptive_avgpool":
+            guard args.count == 1 else { throw bad("adaptive_avgpool2d takes one parameter, the output size: adaptive_avgpool2d:S") }
+            return LayerSpec(.adaptiveAvgPool2d(Size2d(try positive(args[0], "the output size"))))
         case "flatten": try noArgs(); return LayerSpec(.flatten)
         case "relu": try noArgs(); return LayerSpec(.relu)
+        case "relu6": try noArgs(); return LayerSpec(.relu6)
+        case "hardsigmoid": try noArgs(); return LayerSpec(.hardsigmoid)
+        case "hardswish": try noArgs(); return LayerSpec(.hardswish)
+        case "silu", "swish": try noArgs(); return LayerSpec(.silu)
+        case "identity": try noArgs(); return LayerSpec(.identity)
         case "gelu": try noArgs(); return LayerSpec(.gelu)
         case "tanh": try noArgs(); return LayerSpec(.tanh)
         case "sigmoid": try noArgs(); return LayerSpec(.sigmoid)
@@ -113,10 +131,17 @@ public struct LayerSpec: Sendable, Equatable, Hashable, CustomStringConvertible 
     public var description: String {
         switch op {
         case .dense(let out): return "dense:\(out)"
-        case .conv2d(let out, let k, let s, let p):
-            return "conv2d:\(out):\(k)" + (s == 1 ? "" : ":s\(s)") + (p == 0 ? "" : ":pad\(p)")
-        case .maxpool2d(let k, let s): return "maxpool2d:\(k)" + (s == k ? "" : ":s\(s)")
-        case .avgpool2d(let k, let s): return "avgpool2d:\(k)" + (s == k ? "" : ":s\(s)")
+        case .conv2d(let o):
+            // Rectangular kernels and asymmetric padding have no spec form; they print as people read them.
+            return "conv2d:\(o.outChannels):\(o.kernel)" + (o.stride == Size2d(1) ? "" : ":s\(o.stride)")
+                + (o.padding == .zero ? "" : ":pad\(o.padding)") + (o.dilation == Size2d(1) ? "" : ":d\(o.dilation)")
+                + (o.groups == 1 ? "" : ":g\(o.groups)")
+        case .maxpool2d(let o), .avgpool2d(let o):
+            return "\(op.name):\(o.kernel)" + (o.stride == o.kernel ? "" : ":s\(o.stride)") + (o.padding == .zero ? "" : ":pad\(o.padding)")
+                + (o.ceilMode ? ":ceil" : "")
+        case .adaptiveAvgPool2d(let s): return "adaptive_avgpool2d:\(s)"
+        case .concat(let dim): return "concat:\(dim)"
+        case .block(let b): return b.summary()
         case .dropout(let p): return "dropout:\(p)"
         default: return op.name
         }

@@ -40,14 +40,16 @@ public enum ModelBuilder {
     }
 
     /// Draws every planned tensor's values with `scheme`; tensor `t` uses stream `(seed, t.name)`.
-    public static func initialize(_ planned: [PlannedTensor], scheme: InitScheme, seed: UInt64)
+    /// `architecture` is the model's recognised architecture (it decides `torchvision`'s dense rule).
+    public static func initialize(_ planned: [PlannedTensor], scheme: InitScheme, seed: UInt64, architecture: String? = nil)
         throws(ModelError) -> [InitializedTensor]
     {
         var result: [InitializedTensor] = []
         for t in planned {
-            let values = try scheme.values(name: t.name, role: t.role, shape: t.shape, op: t.op, input: t.input, seed: seed)
+            let values = try scheme.values(name: t.name, role: t.role, shape: t.shape, op: t.op, input: t.input, seed: seed,
+                                           architecture: architecture)
             result.append(InitializedTensor(name: t.name, shape: t.shape, values: values,
-                                            summary: scheme.summary(role: t.role, op: t.op, input: t.input)))
+                                            summary: scheme.summary(role: t.role, op: t.op, input: t.input, architecture: architecture)))
         }
         return result
     }

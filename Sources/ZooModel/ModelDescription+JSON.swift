@@ -2,7 +2,7 @@ import Foundation
 
 extension ModelDescription {
     /// The newest description schema this library writes and reads.
-    public static let currentSchema = 1
+    public static let currentSchema = 2
 
     /// Parses a description from JSON (formats/model-description.md) and checks it: known schema,
     /// unique non-empty layer names, `frozen_layers` within the layer count. Errors are `.malformed`
@@ -36,16 +36,19 @@ extension ModelDescription {
         }
     }
 
-    /// Checks what JSON decoding cannot: schema version, layer names, the freeze count.
+    /// Checks what JSON decoding cannot: layer names, block structure, the freeze count.
     public func validate() throws(ModelError) {
-        guard schema >= 1, schema <= Self.currentSchema else {
-            throw ModelError(.malformed, "the description has schema \(schema), but this zoo reads schema 1 to \(Self.currentSchema); upgrade zoo")
-        }
         var seen: Set<String> = []
         for (i, l) in layers.enumerated() {
             guard !l.name.isEmpty else { throw ModelError(.malformed, "layers[\(i)] has an empty name; every layer needs a unique name") }
             guard seen.insert(l.name).inserted else {
                 throw ModelError(.malformed, "layers[\(i)]: the name '\(l.name)' is used by an earlier layer; layer names must be unique")
+            }
+        }
+        for (i, l) in layers.enumerated() {
+            if case .block(let block) = l.op { try block.validate(owner: "layers[\(i)] '\(l.name)'") }
+            if l.op.isMultiInput {
+                throw ModelError(.malformed, "layers[\(i)] '\(l.name)' is \(l.op.name), which reads two or more values; use it as a node inside a block")
             }
         }
         guard frozenLayers >= 0, frozenLayers <= layers.count else {

@@ -27,10 +27,12 @@ extension ModelDescription {
         for (i, layer) in layers.enumerated() {
             let out: [Int], params: [String: [Int]]
             do {
+                // A block made in code has not been through decoding's validation.
+                if case .block(let block) = layer.op { try block.validate(owner: "layer \(i) '\(layer.name)'") }
                 out = try layer.op.outputShape(for: shape)
                 params = try layer.op.parameterShapes(for: shape)
             } catch {
-                reasons.append("layer \(i) '\(layer.name)': \(error.message)")
+                reasons.append(error.message.hasPrefix("layer \(i) ") ? error.message : "layer \(i) '\(layer.name)': \(error.message)")
                 return Runnability(reasons: reasons)
             }
             if let s = layer.inputShape, s != shape {

@@ -3,8 +3,10 @@ import ZooFormat
 /// A model's description: layers in order, metadata, lineage and freeze spec. Stored in a
 /// `.zckpt` index (`model`) and as a store manifest's config blob.
 public struct ModelDescription: Sendable, Equatable {
-    /// Schema version of this description (formats/model-description.md).
-    public var schema: Int = 1
+    /// The schema this description needs (formats/model-description.md): 1 when every layer is
+    /// one schema 1 can express, else 2. Written into the JSON, so a schema 1 model keeps its bytes
+    /// and digest, and an older zoo refuses a description it could not run correctly.
+    public var schema: Int { layers.allSatisfy(\.op.isSchema1) ? 1 : 2 }
     /// Input shape without the batch dimension (`[64]`, `[1, 8, 8]`); nil when unknown.
     public var input: [Int]?
     public var layers: [Layer]

@@ -38,13 +38,14 @@ extension ModelSurgery {
         switch freeze {
         case .backbone: frozen = layers.count
         case .none: frozen = 0
+        case .model: frozen = min(max(backbone.frozenLayers, 0), layers.count)
         case .layers(let k):
             guard k >= 0, k <= total else {
                 throw ModelError(.outOfRange, "--freeze \(k) is out of range: the grafted model has \(total) layers (\(layers.count) backbone + \(built.layers.count) head); give 0 to \(total)")
             }
             frozen = k
         }
-        let tensors = try ModelBuilder.initialize(built.tensors, scheme: scheme, seed: seed)
+        let tensors = try ModelBuilder.initialize(built.tensors, scheme: scheme, seed: seed, architecture: backbone.metadata.architecture)
 
         var result = backbone
         result.layers = layers + built.layers

@@ -1,14 +1,26 @@
-/// A seeded, platform-independent random stream: xoshiro256** seeded through SplitMix64
-/// (formats/model-description.md, "Initialisation").
+/// The one seeded, platform-independent random generator of ZooModel and ZooTrain.
+///
+/// Two engines, both specified, so the bytes a seed gives never change:
+/// - xoshiro256** seeded through SplitMix64 (`init(seed:)`, `init(seed:stream:)`): new weights
+///   (formats/model-description.md, "Initialisation"), one stream per tensor name;
+/// - SplitMix64 itself (`splitMix(seed:)`, `derived(seed:stream:)`): the trainer's shuffles,
+///   splits and dropout masks, and `Network.initialTensors`, as they have always been drawn (the
+///   bundled models' digests depend on them).
 ///
 /// Only integer operations, IEEE `+ - * /` and `sqrt` (all exactly rounded) are used, plus a
 /// logarithm written here from those, so the same seed gives the same bits on every machine.
-public struct SeededRandom: Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    /// Which sequence `next()` produces.
+    private enum Engine: Sendable { case xoshiro, splitMix }
+    private let engine: Engine
+    /// xoshiro256**'s state; SplitMix64 keeps its state in `s0`.
     private var s0, s1, s2, s3: UInt64
 
-    /// A stream seeded from a 64-bit seed: the four state words are SplitMix64's first outputs.
+    /// A xoshiro256** stream seeded from a 64-bit seed: the four state words are SplitMix64's
+    /// first outputs.
     public init(seed: UInt64) {
         var sm = seed
+        engine = .xoshiro
         s0 = Self.splitMix64(&sm)
         s1 = Self.splitMix64(&sm)
         s2 = Self.splitMix64(&sm)
@@ -27,7 +39,29 @@ public struct SeededRandom: Sendable {
         self.init(seed: Self.splitMix64(&sm))
     }
 
-    /// SplitMix64 (Steele, Lea, Flood 2014): one step.
+    private init(splitMixState state: UInt64) {
+        engine = .splitMix
+        s0 = state
+        s1 = 0
+        s2 = 0
+        s3 = 0
+    }
+
+    /// The SplitMix64 sequence from state `seed` (Steele, Lea, Flood 2014): small and fast; the
+    /// trainer's shuffles and dropout masks.
+    public static func splitMix(seed: UInt64) -> SeededRandom {
+        SeededRandom(splitMixState: seed)
+    }
+
+    /// A SplitMix64 generator for a sub-stream (a layer, an epoch) that does not overlap `seed`'s
+    /// other uses: state `seed xor stream·0xD6E8FEB86659FD93`, first output skipped.
+    public static func derived(seed: UInt64, stream: UInt64) -> SeededRandom {
+        var g = splitMix(seed: seed ^ (stream &* 0xD6E8_FEB8_6659_FD93))
+        _ = g.next()
+        return g
+    }
+
+    /// SplitMix64: one step.
     static func splitMix64(_ state: inout UInt64) -> UInt64 {
         state = state &+ 0x9e37_79b9_7f4a_7c15
         var z = state
@@ -36,8 +70,9 @@ public struct SeededRandom: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// The next 64 random bits (xoshiro256**, Blackman and Vigna 2018).
+    /// The next 64 random bits (xoshiro256**, Blackman and Vigna 2018, or SplitMix64).
     public mutating func next() -> UInt64 {
+        if engine == .splitMix { return Self.splitMix64(&s0) }
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -47,6 +82,23 @@ public struct SeededRandom: Sendable {
         s2 ^= t
         s3 = rotl(s3, 45)
         return result
+    }
+
+    /// A uniform integer in `0..<bound` (the high word of `next() × bound`, Lemire's method
+    /// without the rare retry, so one draw per call).
+    public mutating func index(below bound: Int) -> Int {
+        precondition(bound > 0)
+        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// Shuffles in place with Fisher-Yates; written out (not `shuffle(using:)`) so the order is
+    /// fixed by this code, not by the standard library's version.
+    public mutating func shuffle<T>(_ values: inout [T]) {
+        guard values.count > 1 else { return }
+        for i in stride(from: values.count - 1, to: 0, by: -1) {
+            let j = index(below: i + 1)
+            if i != j { values.swapAt(i, j) }
+        }
     }
 
     /// Uniform in [0, 1): the top 53 bits scaled by 2^-53.

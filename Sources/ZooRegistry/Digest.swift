@@ -32,6 +32,11 @@ public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.hex = hasher.finalizeHex()
     }
 
+    /// A digest from hex the caller produced itself (`DigestBytes`), so it needs no check.
+    init(validHex hex: String) {
+        self.hex = hex
+    }
+
     /// `sha256:<hex>`.
     public var description: String { "sha256:" + hex }
     /// The first 12 hex digits, as tables show digests.

@@ -55,6 +55,22 @@ enum DiskIO {
         return names
     }
 
+    /// Calls `body` with each entry's name as bytes (no `.` or `..`), without making strings:
+    /// the blob directory of a large store holds tens of thousands of names.
+    static func forEachName(in path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) {
+        guard let dir = opendir(path) else { throw StoreError(.io, "cannot read directory \(path): \(errnoText())") }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let n = raw.firstIndex(of: 0) ?? raw.count
+                let name = UnsafeRawBufferPointer(rebasing: raw[..<n])
+                if name.count == 1 && name[0] == 0x2E { return }
+                if name.count == 2 && name[0] == 0x2E && name[1] == 0x2E { return }
+                body(name)
+            }
+        }
+    }
+
     /// Reads a whole file, refusing one larger than `limit` before allocating.
     static func read(_ path: String, limit: Int) throws(StoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -69,16 +85,22 @@ enum DiskIO {
             throw StoreError(.corrupt, "\(path) is \(st.st_size) bytes, more than the \(limit) allowed")
         }
         let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                posixRead(fd, buf.baseAddress.map { $0 + done }, size - done)
+        var failure: StoreError?
+        // Uninitialised: zero-filling a large index only to overwrite it cost as much as reading it.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = posixRead(fd, buffer.baseAddress.map { $0 + done }, size - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    failure = StoreError(.io, "cannot read \(path): \(n == 0 ? "file shrank" : errnoText())")
+                    break
+                }
+                done += n
             }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw StoreError(.io, "cannot read \(path): \(n == 0 ? "file shrank" : errnoText())") }
-            done += n
+            initialized = done
         }
+        if let failure { throw failure }
         return bytes
     }
 

@@ -6,8 +6,15 @@ public struct ImportResult: Codable, Sendable, Equatable {
     public var newBlobBytes: UInt64
     /// Bytes of tensor streams the store had already (stored once, now shared).
     public var reusedBlobBytes: UInt64
+    /// The model's architecture (`torchvision.resnet50`): recognised from the tensors, or from the
+    /// description given or carried; nil when unknown.
+    public var architecture: String? = nil
+    /// Why the tensors were not recognised although they look like a known family (the closest
+    /// candidate and the first difference); nil otherwise.
+    public var notRecognisedBecause: String? = nil
 
     private enum CodingKeys: String, CodingKey {
-        case version, newBlobBytes = "new_blob_bytes", reusedBlobBytes = "reused_blob_bytes"
+        case version, newBlobBytes = "new_blob_bytes", reusedBlobBytes = "reused_blob_bytes", architecture
+        case notRecognisedBecause = "not_recognised_because"
     }
 }

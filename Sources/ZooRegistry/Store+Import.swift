@@ -3,19 +3,26 @@ import ZooFormat
 import ZooModel
 
 extension Store {
-    /// Imports a `.zckpt` file (by its extension) or a safetensors file (anything else) as a new
-    /// version `name:N`, tagged `tag` if given.
+    /// Imports a `.zckpt` file (by its extension) or any file `TensorSource` reads (by its content:
+    /// safetensors, a PyTorch checkpoint, a sharded checkpoint's `*.index.json`) as a new version
+    /// `name:N`, tagged `tag` if given.
     ///
     /// safetensors: each tensor is encoded with `codec` at `level`, in the file's order, and its
-    /// `__metadata__` is kept, so exporting back gives the same file. `.zckpt`: the streams are
+    /// `__metadata__` is kept, so exporting back gives the same file. PyTorch checkpoints and shards
+    /// go the same way, their tensors made contiguous; `key` picks a PyTorch checkpoint's dict of
+    /// tensors (formats/pytorch-checkpoints.md, §5). `.zckpt`: the streams are
     /// carried as they are (no re-encoding; `codec` is ignored) with the file's model description.
     /// `architecture` is a full description to attach (its tensors must exist in the file with the
-    /// shapes its layers need); without one, a file that carries no description gets one inferred
-    /// from its tensor names (formats/model-description.md, "Inference"). `hfConfig` is a Hugging
+    /// shapes its layers need); without one, a file that carries no description gets a recognised
+    /// architecture's (`ArchitectureRecognition`: torchvision/timm ResNets and MobileNets, runnable),
+    /// else one inferred from its tensor names (formats/model-description.md, "Inferred layers"). `hfConfig` is a Hugging
     /// Face `config.json` carried in the metadata (`extra["hf_config"]`) so slicing can update it.
-    /// Lineage: operation `import`, parameters `source` (file name), `sha256` (of the file), `format`.
+    /// Lineage: operation `import`, parameters `source` (file name, or `sourceName` when the file
+    /// has a temporary name, as a pulled artifact's layer does), `sha256` (of the file), `format`;
+    /// for PyTorch checkpoints also `key` and `stripped_prefix` when they apply.
     public func importFile(_ path: String, name: String, tag: String? = nil, codec: Codec = .planes, level: Int = 6,
-                           architecture: ModelDescription? = nil, hfConfig: JSONValue? = nil) throws(StoreError) -> ImportResult {
+                           architecture: ModelDescription? = nil, hfConfig: JSONValue? = nil,
+                           key: String? = nil, sourceName: String? = nil) throws(StoreError) -> ImportResult {
         try ModelReference.validateName(name)
         if let tag { try ModelReference.validateTag(tag) }
         let source: MappedBlob
@@ -26,7 +33,7 @@ extension Store {
         let isCheckpoint = CheckpointFileFormat(path: path) == .zckpt
         let writer = try StoreWriter(store: self)
         var parameters: [String: JSONValue] = [
-            "source": .string(String(path.split(separator: "/").last ?? Substring(path))),
+            "source": .string(sourceName ?? String(path.split(separator: "/").last ?? Substring(path))),
             "sha256": .string(fileDigest.hex),
             "format": .string(isCheckpoint ? "zckpt" : "safetensors"),
         ]
@@ -50,24 +57,38 @@ extension Store {
                     model = LayerInference.infer(writer.tensors.map(TensorInfo.init))
                 }
             } else {
-                let file = try SafetensorsFile(path: path)
+                let file = try TensorSource(path: path, key: key)
                 try Store.checkArchitecture(architecture, shapes: Dictionary(file.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
-                for entry in file.tensors {
-                    try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
-                                         raw: file.bytes(of: entry), codec: codec, level: level)
+                for (i, entry) in file.tensors.enumerated() {
+                    _ = try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
+                        try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, raw: raw, codec: codec, level: level)
+                    }
                 }
+                parameters["format"] = .string(file.format.rawValue)
+                if let key = file.tensorKey { parameters["key"] = .string(key) }
+                if let prefix = file.strippedPrefix { parameters["stripped_prefix"] = .string(prefix) }
                 parameters["codec"] = .string(codec.rawValue)
                 parameters["level"] = .number(Double(level))
-                metadata = file.metadata
+                metadata = file.metadataMap
                 model = architecture ?? LayerInference.infer(writer.tensors.map(TensorInfo.init))
             }
         } catch let error as StoreError {
             throw error
         } catch let error as FormatError {
-            throw StoreError(.format, "\(path): \(error.message)")
+            // Readers name the file themselves; say it once.
+            throw StoreError(.format, error.message.hasPrefix(path + ": ") ? error.message : "\(path): \(error.message)")
         } catch {
             throw StoreError(.format, "\(path): \(error)")
+        }
+        // Neither --arch nor the file described the model: a known architecture gets its runnable description.
+        var recognition = ArchitectureMatch.unknown
+        if architecture == nil, model.layers.allSatisfy({ $0.op == .inferredBlock }) {
+            recognition = ArchitectureRecognition.recognise(writer.tensors.map(TensorInfo.init))
+            if var recognised = recognition.description {
+                recognised.metadata.merge(model.metadata)
+                model = recognised
+            }
         }
         if let hfConfig {
             var extra = model.metadata.extra ?? [:]
@@ -77,7 +98,10 @@ extension Store {
         if model.metadata.source == nil { model.metadata.source = parameters["source"]?.stringValue }
         model.lineage = LineageRecord(parent: nil, operation: "import", parameters: parameters)
         let version = try writer.commit(name: name, tag: tag, metadata: metadata, model: model)
-        return ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        var result = ImportResult(version: version, newBlobBytes: writer.newBlobBytes, reusedBlobBytes: writer.reusedBlobBytes)
+        result.architecture = model.metadata.architecture
+        if case .notRecognised = recognition { result.notRecognisedBecause = recognition.summary }
+        return result
     }
 
     /// Refuses a description whose layers name tensors the file lacks or need other shapes.

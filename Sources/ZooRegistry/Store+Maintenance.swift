@@ -67,12 +67,21 @@ extension Store {
     /// Blob files on disk with their sizes (names that are not digests are skipped).
     func blobFiles() throws(StoreError) -> [Digest: UInt64] {
         var files: [Digest: UInt64] = [:]
-        guard DiskIO.isDirectory(blobDirectory) else { return files }
-        for name in try DiskIO.list(blobDirectory) {
-            guard let d = try? Digest(parsing: "sha256:" + name), let size = DiskIO.fileSize(blobPath(d)) else { continue }
-            files[d] = size
+        for d in try blobNames() {
+            if let size = DiskIO.fileSize(blobPath(d.digest)) { files[d.digest] = size }
         }
         return files
+    }
+
+    /// The digests of the blob files on disk, from the directory listing alone (names that are
+    /// not 64 lowercase hex digits are skipped).
+    func blobNames() throws(StoreError) -> [DigestBytes] {
+        var names: [DigestBytes] = []
+        guard DiskIO.isDirectory(blobDirectory) else { return names }
+        try DiskIO.forEachName(in: blobDirectory) { name in
+            if let d = DigestBytes(hex: name) { names.append(d) }
+        }
+        return names
     }
 
     /// Temporary files with their sizes.
@@ -87,6 +96,11 @@ extension Store {
     /// update: every blob on disk is either referenced or garbage, every temporary file a leftover)
     /// and the index lock (so the index does not change meanwhile). Refuses to run when a
     /// referenced manifest cannot be read, since it could not tell what that manifest needs.
+    ///
+    /// A dry run answers from the summary cache (formats/store.md, "The summary cache"); a real
+    /// run, which deletes, reads every referenced manifest itself and never trusts the cache. It
+    /// then rewrites the cache with the records of referenced manifests only, dropping any that
+    /// disagree with their manifest.
     public func gc(dryRun: Bool = false) throws(StoreError) -> GCReport {
         try makePrivateDirectories()
         let gcLock = try FileLock(path: gcLockPath, exclusive: true)
@@ -94,11 +108,40 @@ extension Store {
         let indexLock = try FileLock(path: indexLockPath, exclusive: true)
         defer { indexLock.unlock() }
         let index = try readIndex()
-        let referenced = Set(try blobSets(of: index.referencedManifests).values.joined())
         var report = GCReport(blobs: [], blobBytes: 0, temporaryFiles: 0, temporaryBytes: 0, dryRun: dryRun)
-        for (digest, size) in try blobFiles().sorted(by: { $0.key < $1.key }) where !referenced.contains(digest) {
-            if !dryRun { try DiskIO.remove(blobPath(digest)) }
-            report.blobs.append(digest)
+        let onDisk = try blobNames()
+        var referenced = Set<DigestBytes>()
+        if dryRun {
+            let manifests = index.referencedManifestSizes
+            let present = Set(onDisk)
+            // What a real run refuses, the dry run refuses too.
+            if let missing = manifests.keys.sorted().first(where: { !present.contains(DigestBytes($0)) }) {
+                throw StoreError(.corrupt, "manifest of \(missing): blob \(missing) is missing; run `zoo verify`")
+            }
+            let summaries = try summaries(of: manifests)
+            for (digest, s) in summaries.byDigest {
+                referenced.insert(digest)
+                referenced.insert(s.config.digest)
+                for layer in s.layers { referenced.insert(layer.digest) }
+            }
+        } else {
+            let sets = try blobSets(of: index.referencedManifests)
+            for blobs in sets.values { for b in blobs { referenced.insert(DigestBytes(b)) } }
+            let cached = summaryCache.load().records
+            var disagree = Set<DigestBytes>()
+            for (manifest, blobs) in sets {
+                let key = DigestBytes(manifest)
+                guard let s = cached[key] else { continue }
+                if [key, s.config.digest] + s.layers.map(\.digest) != blobs.map(DigestBytes.init) { disagree.insert(key) }
+            }
+            let keep = Set(sets.keys.map(DigestBytes.init)).subtracting(disagree)
+            summaryCache.rewrite(adding: [:], keeping: { keep.contains($0) })
+        }
+        for digest in onDisk.sorted() where !referenced.contains(digest) {
+            let d = digest.digest
+            guard let size = DiskIO.fileSize(blobPath(d)) else { continue }
+            if !dryRun { try DiskIO.remove(blobPath(d)) }
+            report.blobs.append(d)
             report.blobBytes += size
         }
         for file in try temporaryFiles() {
@@ -108,53 +151,5 @@ extension Store {
         }
         if !dryRun { try DiskIO.fsyncDirectory(blobDirectory) }
         return report
-    }
-
-    /// Disk usage per version and per model, and for the whole store. Reads the index and the
-    /// manifests, never a tensor blob.
-    public func du() throws(StoreError) -> DiskUsage {
-        let index = try readIndex()
-        let versions = index.versions.sorted { $0.name != $1.name ? $0.name < $1.name : $0.version < $1.version }
-        let sets = try blobSets(of: index.referencedManifests)
-        let files = try blobFiles()
-        // Who references each blob: version references, and the names of their models.
-        var users: [Digest: Set<String>] = [:]
-        var modelUsers: [Digest: Set<String>] = [:]
-        for v in versions {
-            for b in sets[v.digest] ?? [] {
-                users[b, default: []].insert(v.reference)
-                modelUsers[b, default: []].insert(v.name)
-            }
-        }
-        // Blobs kept by tags or foreign entries alone count as used by no version.
-        for (manifest, blobs) in sets where !versions.contains(where: { $0.digest == manifest }) {
-            for b in blobs { users[b, default: []].insert("\u{0}other"); modelUsers[b, default: []].insert("\u{0}other") }
-        }
-        func size(_ d: Digest) -> UInt64 { files[d] ?? 0 }
-        var rows: [DiskUsage.Entry] = []
-        var logical: UInt64 = 0
-        for v in versions {
-            let blobs = Set(sets[v.digest] ?? [])
-            let total = blobs.reduce(0) { $0 + size($1) }
-            let exclusive = blobs.filter { users[$0] == [v.reference] }.reduce(0) { $0 + size($1) }
-            rows.append(.init(reference: v.reference, logicalBytes: total, exclusiveBytes: exclusive))
-            logical += total
-        }
-        var models: [DiskUsage.Entry] = []
-        for name in Set(versions.map(\.name)).sorted() {
-            var blobs = Set<Digest>()
-            for v in versions where v.name == name { blobs.formUnion(sets[v.digest] ?? []) }
-            let total = versions.filter { $0.name == name }.reduce(UInt64(0)) { acc, v in
-                acc + Set(sets[v.digest] ?? []).reduce(0) { $0 + size($1) }
-            }
-            let exclusive = blobs.filter { modelUsers[$0] == [name] }.reduce(0) { $0 + size($1) }
-            models.append(.init(reference: name, logicalBytes: total, exclusiveBytes: exclusive))
-        }
-        let referenced = Set(sets.values.joined())
-        let unique = referenced.reduce(UInt64(0)) { $0 + size($1) }
-        let unreferenced = files.filter { !referenced.contains($0.key) }.reduce(UInt64(0)) { $0 + $1.value }
-        let temporary = try temporaryFiles().reduce(UInt64(0)) { $0 + $1.size }
-        return DiskUsage(versions: rows, models: models, logicalBytes: logical, uniqueBytes: unique,
-                         unreferencedBytes: unreferenced, temporaryBytes: temporary)
     }
 }

@@ -9,16 +9,19 @@ extension Store {
     ///
     /// Each stream is read through `checkedStream` (blob digest checked) and decoded with
     /// `TensorCodec` (chunk CRCs and the raw bytes' SHA-256 checked). Refuses a tensor that is not
-    /// F32, naming it and its dtype, before anything is decoded.
+    /// F32, naming it and its dtype, before anything is decoded, except PyTorch's batch-norm counters
+    /// (`*.num_batches_tracked`, int64) that no layer uses: those are left out.
     public func floatTensors(manifest: OCIManifest, config: ModelConfig) throws(StoreError) -> [String: [Float]] {
         guard config.tensors.count == manifest.layers.count else {
             throw StoreError(.corrupt, "config lists \(config.tensors.count) tensors but the manifest has \(manifest.layers.count) layers")
         }
-        if let other = config.tensors.first(where: { $0.dtype != .f32 }) {
+        let used = Set(config.model.tensorNames)
+        func isUnusedCounter(_ r: TensorRecord) -> Bool { r.name.hasSuffix(".num_batches_tracked") && !used.contains(r.name) }
+        if let other = config.tensors.first(where: { $0.dtype != .f32 && !isUnusedCounter($0) }) {
             throw StoreError(.invalidArgument, "tensor '\(other.name)' is \(other.dtype.rawValue), but the trainer runs Float32 only; convert the model's tensors to F32 before training or evaluating it")
         }
         var out: [String: [Float]] = [:]
-        for (record, layer) in zip(config.tensors, manifest.layers) {
+        for (record, layer) in zip(config.tensors, manifest.layers) where record.dtype == .f32 {
             do { try record.validate() } catch { throw StoreError(error) }
             guard record.rawBytes <= Store.floatTensorLimit, record.rawBytes == UInt64(record.elementCount) * 4 else {
                 throw StoreError(.corrupt, "tensor '\(record.name)': \(record.rawBytes) raw bytes do not fit F32 shape \(record.shape) (or exceed \(Store.floatTensorLimit) bytes)")

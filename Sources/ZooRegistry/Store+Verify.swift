@@ -5,8 +5,19 @@ extension Store {
     /// exists, has its digest and parses; every tensor blob exists with the size, SHA-256 and chunk
     /// CRC32s its record gives; tags point at versions. Without `ref`, every blob file's digest
     /// is checked too, referenced or not. Reads only; never changes the store.
-    public func verify(_ ref: ModelReference? = nil) throws(StoreError) -> VerifyReport {
+    ///
+    /// `deep` also decodes every tensor (each distinct stream once) and checks the SHA-256 of its
+    /// raw bytes against its record in the config: what a reader of the values would get.
+    /// `progress` gets the raw bytes decoded so far and the total to decode.
+    public func verify(_ ref: ModelReference? = nil, deep: Bool = false,
+                       progress: ((_ done: UInt64, _ total: UInt64) -> Void)? = nil) throws(StoreError) -> VerifyReport {
         var report = VerifyReport()
+        report.deep = deep
+        /// Tensors to decode: one per distinct stream and record, with the first version naming it.
+        var decodeJobs: [(version: String, record: TensorRecord, blob: Digest)] = []
+        var decodeKeys = Set<String>()
+        // The summary cache is checked against what the manifests and configs say.
+        let cached = summaryCache.load().records
         let index: StoreIndex
         do { index = try readIndex() } catch {
             guard error.kind == .corrupt else { throw error }
@@ -41,6 +52,11 @@ extension Store {
                 report.problems.append("\(v.reference): \(error.message)")
                 continue
             }
+            if let record = cached[DigestBytes(v.digest)],
+               let size = DiskIO.fileSize(blobPath(v.digest)),
+               let truth = try? ManifestSummary(manifest: manifest, size: size, lineage: config.model.lineage), record != truth {
+                report.problems.append("\(v.reference): its record in the summary cache (\(summaryCache.path)) disagrees with its manifest and config, so du, gc --dry-run and lineage would answer wrongly; delete \(summaryCache.directory) (it is rebuilt from the manifests)")
+            }
             // manifest() and config() checked these two digests already.
             for d in [v.digest, manifest.config.digest] where hashed[d] == nil {
                 hashed[d] = true
@@ -55,7 +71,42 @@ extension Store {
                 guard let blob = try? mapBlob(layer.digest) else { continue }
                 if let problem = Store.checkChunks(record, stream: blob.bytes, chunks: &report.chunks) {
                     report.problems.append("\(v.reference): tensor \(record.name): \(problem)")
+                    continue
                 }
+                let key = "\(layer.digest.hex) \(record.sha256) \(record.dtype.rawValue) \(record.codec.rawValue) \(record.shape)"
+                if deep, decodeKeys.insert(key).inserted {
+                    decodeJobs.append((v.reference, record, layer.digest))
+                }
+            }
+        }
+        if deep {
+            let total = decodeJobs.reduce(UInt64(0)) { $0 + $1.record.rawBytes }
+            var done: UInt64 = 0
+            progress?(0, total)
+            for job in decodeJobs {
+                let what = "\(job.version): tensor \(job.record.name)"
+                let blob: MappedBlob
+                do { blob = try mapBlob(job.blob) } catch {
+                    report.problems.append("\(what): blob \(job.blob) is missing")
+                    continue
+                }
+                let start = done
+                do {
+                    let digest = try TensorCodec.decodedDigest(record: job.record, stream: blob.bytes) { raw in
+                        done += raw
+                        progress?(done, total)
+                    }
+                    report.decodedTensors += 1
+                    report.decodedBytes += job.record.rawBytes
+                    if digest != job.record.sha256 {
+                        report.problems.append("\(what): its \(job.record.rawBytes) decoded bytes have SHA-256 \(digest), but its record says \(job.record.sha256); the stream's blob \(job.blob.short) is intact, so the version was written wrong: import or derive it again")
+                    }
+                } catch {
+                    report.problems.append("\(what): decoding failed: \(error.message)")
+                }
+                // A failed decode counts as done, so the progress still ends at the total.
+                done = start + job.record.rawBytes
+                progress?(done, total)
             }
         }
         if ref == nil {

@@ -72,7 +72,7 @@ public struct Store: Sendable {
         try DiskIO.makeDirectories(store.blobDirectory)
         // index.json first, oci-layout last: the directory counts as a store only when both exist.
         if !DiskIO.exists(store.indexPath) {
-            try DiskIO.replaceAtomically(store.indexPath, with: try StoreIndex().encoded(),
+            try DiskIO.replaceAtomically(store.indexPath, with: StoreIndex().encoded(),
                                          temporaryDirectory: store.temporaryDirectory)
         }
         try DiskIO.replaceAtomically(store.layoutPath, with: Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8),
@@ -88,14 +88,17 @@ public struct Store: Sendable {
 
     /// Reads and checks `index.json`.
     func readIndex() throws(StoreError) -> StoreIndex {
-        let bytes: [UInt8]
-        do { bytes = try DiskIO.read(indexPath, limit: Store.indexLimit) } catch {
+        try StoreIndex(parsing: try readIndexBytes(), path: indexPath)
+    }
+
+    /// The bytes of `index.json`.
+    func readIndexBytes() throws(StoreError) -> [UInt8] {
+        do { return try DiskIO.read(indexPath, limit: Store.indexLimit) } catch {
             if error.kind == .notFound {
                 throw StoreError(.corrupt, "\(indexPath) is missing; the store is damaged")
             }
             throw error
         }
-        return try StoreIndex(parsing: bytes, path: indexPath)
     }
 
     /// Every version, sorted by name then version number. Reads only `index.json`.

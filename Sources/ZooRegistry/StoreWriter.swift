@@ -3,7 +3,8 @@ import ZooModel
 
 /// Writes one new version: tensors are added as encoded streams (stored once per distinct
 /// content), reused from existing versions (no bytes written), or encoded from raw bytes; then
-/// `commit` writes config and manifest and adds the version to `index.json`.
+/// `commit` writes config and manifest and adds the version to `index.json`. To write many
+/// versions with one index update, `stage` each one and `commitStaged` at the end.
 ///
 /// Holds the store's gc lock shared from creation to `commit` (or deinit), so `gc` cannot remove
 /// a blob this writer has written but not yet referenced (formats/store.md, "Locking").
@@ -22,12 +23,14 @@ public final class StoreWriter {
     public private(set) var newMetadataBytes: UInt64 = 0
     private var names = Set<String>()
     private var gcLock: FileLock?
+    /// The index read when the writer started; `commitStaged` reuses its parse if it is unchanged.
+    private let startIndex: Store.IndexSnapshot
 
     /// Starts a version in `store`; checks `index.json` is readable first, so a damaged store is
     /// refused before anything is written.
     public init(store: Store) throws(StoreError) {
         self.store = store
-        _ = try store.readIndex()
+        startIndex = try store.readIndexSnapshot()
         try store.makePrivateDirectories()
         gcLock = try FileLock(path: store.gcLockPath, exclusive: false)
     }
@@ -109,11 +112,40 @@ public final class StoreWriter {
         return record
     }
 
-    @discardableResult
+    /// A version whose config and manifest are written, waiting for `commitStaged`.
+    private struct Staged {
+        var name: String
+        var tag: String?
+        var manifest: OCIDescriptor
+        var config: ModelConfig
+        var parent: Digest?
+        var operation: String?
+    }
+
+    private var staged: [Staged] = []
+
     /// Writes config and manifest and adds the version `name:N` to the index, N one more than the
     /// highest version `name` ever had; with `tag`, points `name:tag` at it.
+    @discardableResult
     public func commit(name: String, tag: String? = nil, metadata: [String: String]?,
                        model: ModelDescription) throws(StoreError) -> ModelVersion {
+        guard staged.isEmpty else {
+            throw StoreError(.invalidArgument, "this writer has staged versions; commit them with commitStaged()")
+        }
+        try stage(name: name, tag: tag, metadata: metadata, model: model)
+        guard let version = try commitStaged().first else {
+            throw StoreError(.invalidArgument, "nothing was committed")
+        }
+        return version
+    }
+
+    /// Writes config and manifest of the tensors added so far as a version of `name` (tagged
+    /// `tag`), to be added to the index by `commitStaged`, and starts an empty next version.
+    /// Returns the manifest digest, which a later version's lineage may name as its parent.
+    /// Staging many versions and committing them once costs one index update, not one each.
+    @discardableResult
+    public func stage(name: String, tag: String? = nil, metadata: [String: String]?,
+                      model: ModelDescription) throws(StoreError) -> Digest {
         try ModelReference.validateName(name)
         if let tag { try ModelReference.validateTag(tag) }
         guard gcLock != nil else { throw StoreError(.invalidArgument, "this writer has committed already") }
@@ -131,32 +163,58 @@ public final class StoreWriter {
         if let parent { annotations[AnnotationKey.parent] = parent.description }
         if let op = model.lineage?.operation { annotations[AnnotationKey.operation] = op }
         let manifest = OCIManifest(config: configDescriptor, layers: layers, annotations: annotations.isEmpty ? nil : annotations)
+        let metadataBefore = newMetadataBytes
         let manifestDescriptor = try writeSmallBlob(try StoreJSON.encode(manifest), mediaType: MediaType.manifest)
-        try DiskIO.fsyncDirectory(store.blobDirectory)
-
-        let entry = try store.updateIndex { (index: inout StoreIndex) throws(StoreError) -> ModelVersion in
-            let last = index.lastVersion[name] ?? 0
-            guard last < ModelReference.maxVersion else {
-                throw StoreError(.invalidArgument, "\(name) has reached version \(last), the highest there can be; use another name")
-            }
-            let entry = ModelVersion(
-                name: name, version: last + 1, tags: [], digest: manifestDescriptor.digest,
-                manifestSize: manifestDescriptor.size, parameters: config.parameterCount,
-                rawBytes: config.rawBytes, storedBytes: config.storedBytes, tensorCount: tensors.count,
-                created: Store.now(), parent: parent, operation: model.lineage?.operation)
-            index.versions.append(entry)
-            index.lastVersion[name] = entry.version
-            if let tag {
-                index.tags.removeAll { $0.name == name && $0.tag == tag }
-                index.tags.append(.init(name: name, tag: tag, digest: entry.digest, mediaType: MediaType.manifest,
-                                        size: entry.manifestSize))
-            }
-            return entry
+        // Before the index names it, so du and gc find its summary (a crash leaves a harmless
+        // record). A manifest that was in the store already had its summary cached then.
+        if newMetadataBytes - metadataBefore >= UInt64(manifestDescriptor.size) {
+            store.cacheSummary(of: manifest, digest: manifestDescriptor.digest, size: manifestDescriptor.size, lineage: model.lineage)
         }
+        staged.append(Staged(name: name, tag: tag, manifest: manifestDescriptor, config: config, parent: parent,
+                             operation: model.lineage?.operation))
+        tensors = []
+        layers = []
+        names = []
+        return manifestDescriptor.digest
+    }
+
+    /// Adds every staged version to the index in one atomic update, in the order staged (two of
+    /// one name get consecutive numbers), and ends the writer. Returns them as `list` shows them.
+    public func commitStaged() throws(StoreError) -> [ModelVersion] {
+        guard gcLock != nil else { throw StoreError(.invalidArgument, "this writer has committed already") }
+        try DiskIO.fsyncDirectory(store.blobDirectory)
+        let pending = staged
+        let now = Store.now()
+        let committed = try store.updateIndex(reusing: startIndex) { (index: inout StoreIndex) throws(StoreError) -> [ModelVersion] in
+            var references: [String] = []
+            for s in pending {
+                let last = index.lastVersion[s.name] ?? 0
+                guard last < ModelReference.maxVersion else {
+                    throw StoreError(.invalidArgument, "\(s.name) has reached version \(last), the highest there can be; use another name")
+                }
+                let entry = ModelVersion(
+                    name: s.name, version: last + 1, tags: [], digest: s.manifest.digest,
+                    manifestSize: s.manifest.size, parameters: s.config.parameterCount,
+                    rawBytes: s.config.rawBytes, storedBytes: s.config.storedBytes, tensorCount: s.config.tensors.count,
+                    created: now, parent: s.parent, operation: s.operation)
+                index.versions.append(entry)
+                index.lastVersion[s.name] = entry.version
+                references.append(entry.reference)
+                if let tag = s.tag {
+                    index.tags.removeAll { $0.name == s.name && $0.tag == tag }
+                    index.tags.append(.init(name: s.name, tag: tag, digest: entry.digest, mediaType: MediaType.manifest,
+                                            size: entry.manifestSize))
+                }
+            }
+            // The listed form carries the tags the index gives it.
+            index.refreshTags()
+            let wanted = Set(references)
+            return index.versions.suffix(pending.count).filter { wanted.contains($0.reference) }
+        }
+        staged = []
         gcLock?.unlock()
         gcLock = nil
-        // The listed form carries the tags the index gave it.
-        return (try? store.list())?.first { $0.name == name && $0.version == entry.version } ?? entry
+        return committed
     }
 
     private func writeSmallBlob(_ bytes: [UInt8], mediaType: String) throws(StoreError) -> OCIDescriptor {

@@ -1,210 +1,124 @@
-/// 2-D convolution as PyTorch's `Conv2d` (NCHW, weight `[out, in, kh, kw]`), computed as im2col
-/// followed by one GEMM per chunk of the batch.
+import ZooModel
+
+/// 2-D convolution as PyTorch's `Conv2d`: NCHW activations, weight `[out, in/groups, kh, kw]`,
+/// optional bias, any stride, dilation and groups, and per-side padding (TensorFlow's "same"
+/// padding is asymmetric for stride 2).
+///
+/// The kernels are in `Convolution`: dense and grouped convolutions are SGEMM products that read
+/// the input in place (no im2col buffer), depthwise ones direct SIMD loops. Forward keeps a
+/// reference to its input (no copy) for the weight gradient.
 public final class Conv2dLayer: NetworkLayer {
-    /// `[outChannels, inChannels, kernel, kernel]`.
+    /// `[outChannels, inChannels / groups, kernelH, kernelW]`.
     public let weight: Parameter
     /// `[outChannels]`, or nil.
     public let bias: Parameter?
     /// Step between windows.
-    public let stride: Int
-    /// Zero padding on every side.
-    public let padding: Int
+    public let stride: Size2d
+    /// Zero padding on each side.
+    public let padding: Padding2d
+    /// Spacing between kernel taps.
+    public let dilation: Size2d
+    /// Channel groups (in and out channels both divide by it; equal to both: depthwise).
+    public let groups: Int
     private var input = Tensor(zeros: [0])
-    /// Upper bound on an im2col buffer, in floats, so large batches are processed in chunks.
-    static let columnBudget = 1 << 22
 
     /// A convolution over the given tensors.
-    public init(weight: Parameter, bias: Parameter?, stride: Int, padding: Int) {
+    public init(weight: Parameter, bias: Parameter?, stride: Size2d = Size2d(1), padding: Padding2d = .zero,
+                dilation: Size2d = Size2d(1), groups: Int = 1) {
+        precondition(weight.value.shape.count == 4, "a conv2d weight is [out, in/groups, kh, kw]")
+        _ = AllocatorTuning.applied
         self.weight = weight
         self.bias = bias
         self.stride = stride
         self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
+    /// A convolution with a square stride and the same padding on every side.
+    public convenience init(weight: Parameter, bias: Parameter?, stride: Int, padding: Int) {
+        self.init(weight: weight, bias: bias, stride: Size2d(stride), padding: Padding2d(padding))
     }
 
     /// The weight and bias that exist.
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-    /// Geometry of one forward, derived from the input shape.
-    private struct Geometry {
-        var n, c, h, w, oc, k, oh, ow: Int
-        var ckk: Int { c * k * k }
-        var ohw: Int { oh * ow }
-    }
-
-    private func geometry(_ shape: [Int]) -> Geometry {
-        let k = weight.value.shape[2]
-        let oh = (shape[2] + 2 * padding - k) / stride + 1
-        let ow = (shape[3] + 2 * padding - k) / stride + 1
-        return Geometry(n: shape[0], c: shape[1], h: shape[2], w: shape[3], oc: weight.value.shape[0], k: k, oh: oh, ow: ow)
-    }
-
-    private func chunkSize(_ g: Geometry) -> Int {
-        max(1, min(g.n, Self.columnBudget / max(1, g.ckk * g.ohw)))
+    /// The geometry of a pass over an input of this shape.
+    func geometry(_ shape: [Int]) -> ConvGeometry {
+        precondition(shape.count == 4, "conv2d takes NCHW input, not \(shape)")
+        let w = weight.value.shape
+        let g = ConvGeometry(batch: shape[0], inChannels: shape[1], height: shape[2], width: shape[3], outChannels: w[0],
+                             kernelH: w[2], kernelW: w[3], strideH: stride.height, strideW: stride.width,
+                             dilationH: dilation.height, dilationW: dilation.width,
+                             padTop: padding.top, padLeft: padding.left, padBottom: padding.bottom, padRight: padding.right,
+                             groups: groups)
+        precondition(w[1] * groups == shape[1], "conv2d weight \(w) with \(groups) groups does not take \(shape[1]) channels")
+        if let problem = g.problem { preconditionFailure("conv2d: \(problem)") }
+        return g
     }
 
     /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         input = x
         let g = geometry(x.shape)
-        var y = Tensor(zeros: [g.n, g.oc, g.oh, g.ow])
-        let nb = chunkSize(g)
-        var col = [Float](repeating: 0, count: g.ckk * nb * g.ohw)
-        var yt = [Float](repeating: 0, count: g.oc * nb * g.ohw)
-        var n0 = 0
-        while n0 < g.n {
-            let cnt = min(nb, g.n - n0)
-            let cols = cnt * g.ohw
+        let y = uninitializedFloats(g.outputCount) { py in
             x.data.withUnsafeBufferPointer { px in
-                col.withUnsafeMutableBufferPointer { pc in
-                    im2col(px.baseAddress! + n0 * g.c * g.h * g.w, count: cnt, g, into: pc.baseAddress!)
-                }
-            }
-            weight.value.data.withUnsafeBufferPointer { pw in
-                col.withUnsafeBufferPointer { pc in
-                    yt.withUnsafeMutableBufferPointer { pt in
-                        Gemm.multiply(m: g.oc, n: cols, k: g.ckk, a: pw.baseAddress!, lda: g.ckk, transposeA: false,
-                                      b: pc.baseAddress!, ldb: cols, transposeB: false,
-                                      c: pt.baseAddress!, ldc: cols, accumulate: false)
+                weight.value.data.withUnsafeBufferPointer { pw in
+                    withOptionalPointer(bias?.value.data) { pb in
+                        Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: pb, output: py)
                     }
                 }
             }
-            // yt is [oc, n, oh*ow]; y is [n, oc, oh*ow].
-            y.data.withUnsafeMutableBufferPointer { py in
-                yt.withUnsafeBufferPointer { pt in
-                    for i in 0..<cnt {
-                        for o in 0..<g.oc {
-                            let b = bias?.value.data[o] ?? 0
-                            let dst = py.baseAddress! + ((n0 + i) * g.oc + o) * g.ohw
-                            let src = pt.baseAddress! + o * cols + i * g.ohw
-                            for q in 0..<g.ohw { dst[q] = src[q] + b }
-                        }
-                    }
-                }
-            }
-            n0 += cnt
         }
-        return y
+        return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: y)
     }
 
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let g = geometry(input.shape)
-        let nb = chunkSize(g)
-        var gx: Tensor? = inputGradient ? Tensor(zeros: input.shape) : nil
-        var col = [Float](repeating: 0, count: g.ckk * nb * g.ohw)
-        var gyt = [Float](repeating: 0, count: g.oc * nb * g.ohw)
+        precondition(gy.shape == [g.batch, g.outChannels, g.outHeight, g.outWidth], "conv2d output gradient has shape \(gy.shape)")
         if parameterGradients {
-            weight.gradient = Tensor(zeros: weight.value.shape)
-            if let bias {
-                // Per channel, summed in a fixed order over the batch.
-                var gb = [Float](repeating: 0, count: g.oc)
-                gy.data.withUnsafeBufferPointer { pg in
-                    for o in 0..<g.oc {
-                        var s: Float = 0
-                        for i in 0..<g.n {
-                            let src = pg.baseAddress! + (i * g.oc + o) * g.ohw
-                            for q in 0..<g.ohw { s += src[q] }
-                        }
-                        gb[o] = s
-                    }
-                }
-                bias.gradient = Tensor(shape: [g.oc], data: gb)
-            }
-        }
-        var n0 = 0
-        while n0 < g.n {
-            let cnt = min(nb, g.n - n0)
-            let cols = cnt * g.ohw
-            gy.data.withUnsafeBufferPointer { pg in
-                gyt.withUnsafeMutableBufferPointer { pt in
-                    for i in 0..<cnt {
-                        for o in 0..<g.oc {
-                            let src = pg.baseAddress! + ((n0 + i) * g.oc + o) * g.ohw
-                            let dst = pt.baseAddress! + o * cols + i * g.ohw
-                            for q in 0..<g.ohw { dst[q] = src[q] }
-                        }
-                    }
-                }
-            }
-            if parameterGradients {
+            var biasGradient = bias.map { _ in [Float](repeating: 0, count: g.outChannels) }
+            let weightGradient = uninitializedFloats(g.weightCount) { pw in
                 input.data.withUnsafeBufferPointer { px in
-                    col.withUnsafeMutableBufferPointer { pc in
-                        im2col(px.baseAddress! + n0 * g.c * g.h * g.w, count: cnt, g, into: pc.baseAddress!)
-                    }
-                }
-                gyt.withUnsafeBufferPointer { pt in
-                    col.withUnsafeBufferPointer { pc in
-                        weight.gradient.data.withUnsafeMutableBufferPointer { pw in
-                            // dW[oc, ckk] += gyt · colᵀ
-                            Gemm.multiply(m: g.oc, n: g.ckk, k: cols, a: pt.baseAddress!, lda: cols, transposeA: false,
-                                          b: pc.baseAddress!, ldb: cols, transposeB: true,
-                                          c: pw.baseAddress!, ldc: g.ckk, accumulate: n0 > 0)
+                    gy.data.withUnsafeBufferPointer { pg in
+                        if biasGradient != nil {
+                            biasGradient!.withUnsafeMutableBufferPointer { pb in
+                                Convolution.backwardWeight(g, input: px.baseAddress!, outputGradient: pg.baseAddress!,
+                                                           weightGradient: pw, biasGradient: pb.baseAddress!)
+                            }
+                        } else {
+                            Convolution.backwardWeight(g, input: px.baseAddress!, outputGradient: pg.baseAddress!,
+                                                       weightGradient: pw, biasGradient: nil)
                         }
                     }
                 }
             }
-            if inputGradient {
+            weight.gradient = Tensor(shape: weight.value.shape, data: weightGradient)
+            if let bias, let biasGradient { bias.gradient = Tensor(shape: [g.outChannels], data: biasGradient) }
+        }
+        guard inputGradient else { return nil }
+        let gx = uninitializedFloats(g.inputCount) { px in
+            gy.data.withUnsafeBufferPointer { pg in
                 weight.value.data.withUnsafeBufferPointer { pw in
-                    gyt.withUnsafeBufferPointer { pt in
-                        col.withUnsafeMutableBufferPointer { pc in
-                            // dcol[ckk, cols] = Wᵀ · gyt
-                            Gemm.multiply(m: g.ckk, n: cols, k: g.oc, a: pw.baseAddress!, lda: g.ckk, transposeA: true,
-                                          b: pt.baseAddress!, ldb: cols, transposeB: false,
-                                          c: pc.baseAddress!, ldc: cols, accumulate: false)
-                        }
-                    }
-                }
-                col.withUnsafeBufferPointer { pc in
-                    gx!.data.withUnsafeMutableBufferPointer { px in
-                        col2im(pc.baseAddress!, count: cnt, g, into: px.baseAddress! + n0 * g.c * g.h * g.w)
-                    }
-                }
-            }
-            n0 += cnt
-        }
-        return gx
-    }
-
-    /// Unfolds `count` images into `[c*k*k, count*oh*ow]` columns (zeros where the window hangs over the padding).
-    private func im2col(_ x: UnsafePointer<Float>, count: Int, _ g: Geometry, into col: UnsafeMutablePointer<Float>) {
-        Parallel.forEach(g.c, parallel: g.ckk * count * g.ohw >= 1 << 16) { c in
-            walkWindows(channel: c, count: count, g) { colIndex, imageIndex in
-                col[colIndex] = imageIndex >= 0 ? x[imageIndex] : 0
-            }
-        }
-    }
-
-    /// Folds column gradients back onto the images, adding overlapping windows in a fixed order.
-    private func col2im(_ col: UnsafePointer<Float>, count: Int, _ g: Geometry, into x: UnsafeMutablePointer<Float>) {
-        Parallel.forEach(g.c, parallel: g.ckk * count * g.ohw >= 1 << 16) { c in
-            walkWindows(channel: c, count: count, g) { colIndex, imageIndex in
-                if imageIndex >= 0 { x[imageIndex] += col[colIndex] }
-            }
-        }
-    }
-
-    /// Visits every element of one input channel's rows of the unfolded matrix with the image
-    /// element it copies (-1 in the padding). One channel per task: tasks touch disjoint image planes
-    /// and column rows, and within a task the order is fixed, so folding back is deterministic.
-    @inline(__always)
-    private func walkWindows(channel c: Int, count: Int, _ g: Geometry, _ visit: (_ colIndex: Int, _ imageIndex: Int) -> Void) {
-        let cols = count * g.ohw
-        for ki in 0..<g.k {
-            for kj in 0..<g.k {
-                let row = ((c * g.k + ki) * g.k + kj) * cols
-                for i in 0..<count {
-                    let plane = (i * g.c + c) * g.h * g.w
-                    for oh in 0..<g.oh {
-                        let ih = oh * stride - padding + ki
-                        let base = row + i * g.ohw + oh * g.ow
-                        let rowInside = ih >= 0 && ih < g.h
-                        for ow in 0..<g.ow {
-                            let iw = ow * stride - padding + kj
-                            visit(base + ow, rowInside && iw >= 0 && iw < g.w ? plane + ih * g.w + iw : -1)
-                        }
-                    }
+                    Convolution.backwardData(g, outputGradient: pg.baseAddress!, weight: pw.baseAddress!, inputGradient: px)
                 }
             }
         }
+        return Tensor(shape: input.shape, data: gx)
     }
+}
+
+/// An array of `count` floats that `fill` writes completely (no zeroing pass first).
+func uninitializedFloats(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if let base = buffer.baseAddress { fill(base) } else { var dummy: Float = 0; fill(&dummy) }
+        initialized = count
+    }
+}
+
+/// Calls `body` with a pointer to the array's elements, or nil without an array.
+func withOptionalPointer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }

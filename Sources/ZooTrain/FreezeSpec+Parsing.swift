@@ -1,15 +1,13 @@
+import ZooModel
+
 extension FreezeSpec {
-    /// `backbone`, `none`, `model` (the description's own spec) or a layer count `K`.
+    /// `backbone`, `none`, `model` (the description's own spec) or a layer count `K`, as a TrainError
+    /// when the text is none of these.
     public init(parsing text: String) throws(TrainError) {
-        switch text.lowercased() {
-        case "backbone": self = .backbone
-        case "none": self = .none
-        case "model", "description": self = .description
-        default:
-            guard let n = Int(text), n >= 0 else {
-                throw TrainError(.invalidConfiguration, "unknown freeze '\(text)'; use backbone, none, model or a number of layers")
-            }
-            self = .layers(n)
+        do {
+            self = try FreezeSpec.parse(text)
+        } catch {
+            throw TrainError(.invalidConfiguration, error.message)
         }
     }
 }

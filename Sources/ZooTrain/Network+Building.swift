@@ -22,45 +22,17 @@ extension Network {
         return shapes
     }
 
-    /// The output shape of one layer for a per-sample input shape.
+    /// The output shape of one layer for a per-sample input shape: ZooModel's shape rules
+    /// (formats/model-description.md, "Shapes"), with the layer named in the error.
     static func outputShape(of layer: Layer, input: [Int]) throws(TrainError) -> [Int] {
-        func spatial() throws(TrainError) -> (Int, Int, Int) {
-            guard input.count == 3 else {
-                throw TrainError(.invalidShape, "layer '\(layer.name)' (\(layer.op.name)) needs a CxHxW input but receives \(input)")
-            }
-            return (input[0], input[1], input[2])
-        }
-        func window(_ k: Int, _ s: Int, _ p: Int, _ h: Int, _ w: Int) throws(TrainError) -> (Int, Int) {
-            guard k > 0, s > 0, p >= 0, h + 2 * p >= k, w + 2 * p >= k else {
-                throw TrainError(.invalidShape, "layer '\(layer.name)': kernel \(k), stride \(s), padding \(p) do not fit a \(h)x\(w) input")
-            }
-            return ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1)
-        }
-        switch layer.op {
-        case .dense(let out):
-            guard out > 0 else { throw TrainError(.invalidShape, "layer '\(layer.name)': dense needs out_features > 0") }
-            return input.dropLast() + [out]
-        case .conv2d(let out, let k, let s, let p):
-            let (_, h, w) = try spatial()
-            guard out > 0 else { throw TrainError(.invalidShape, "layer '\(layer.name)': conv2d needs out_channels > 0") }
-            let (oh, ow) = try window(k, s, p, h, w)
-            return [out, oh, ow]
-        case .maxpool2d(let k, let s), .avgpool2d(let k, let s):
-            let (c, h, w) = try spatial()
-            let (oh, ow) = try window(k, s, 0, h, w)
-            return [c, oh, ow]
-        case .globalAvgPool:
-            return [try spatial().0]
-        case .flatten:
-            return [input.reduce(1, *)]
-        case .relu, .gelu, .tanh, .sigmoid, .softmax, .batchnorm, .layernorm:
-            return input
-        case .dropout(let p):
-            guard p >= 0 && p < 1 else { throw TrainError(.invalidShape, "layer '\(layer.name)': dropout p must be in [0, 1), not \(p)") }
-            return input
-        case .inferredBlock:
+        if case .inferredBlock = layer.op {
             throw TrainError(.unsupportedLayer,
                              "layer '\(layer.name)' is an inferred block: its tensors are known but not its computation, so it cannot run; slice it off or describe it with runnable ops")
+        }
+        do {
+            return try layer.op.outputShape(for: input)
+        } catch {
+            throw TrainError(.invalidShape, "layer '\(layer.name)': \(error.message)")
         }
     }
 
@@ -90,6 +62,7 @@ extension Network {
         try tensor(role, of: layer, shape: shape, required: required, in: tensors).map { Parameter(name: $0.name, value: $0.tensor) }
     }
 
+    /// The runnable layer for `layer` (top-level position `index`, which seeds its dropout masks).
     static func makeLayer(_ layer: Layer, index: Int, inputShape: [Int], tensors: [String: [Float]],
                           seed: UInt64) throws(TrainError) -> NetworkLayer {
         switch layer.op {
@@ -99,20 +72,27 @@ extension Network {
                 throw TrainError(.missingTensor, "layer '\(layer.name)' has no weight")
             }
             return DenseLayer(weight: w, bias: try parameter("bias", of: layer, shape: [out], required: false, in: tensors))
-        case .conv2d(let out, let k, let s, let p):
-            guard let w = try parameter("weight", of: layer, shape: [out, inputShape[0], k, k], required: true, in: tensors) else {
+        case .conv2d(let o):
+            let shape = [o.outChannels, inputShape[0] / o.groups, o.kernel.height, o.kernel.width]
+            guard let w = try parameter("weight", of: layer, shape: shape, required: true, in: tensors) else {
                 throw TrainError(.missingTensor, "layer '\(layer.name)' has no weight")
             }
-            return Conv2dLayer(weight: w, bias: try parameter("bias", of: layer, shape: [out], required: false, in: tensors),
-                               stride: s, padding: p)
-        case .maxpool2d(let k, let s): return Pool2dLayer(kind: .max, kernel: k, stride: s)
-        case .avgpool2d(let k, let s): return Pool2dLayer(kind: .average, kernel: k, stride: s)
+            return try Conv2dLayer(weight: w, bias: try parameter("bias", of: layer, shape: [o.outChannels], required: false, in: tensors),
+                                   options: o, layerName: layer.name)
+        case .maxpool2d(let o): return try Pool2dLayer(kind: .max, options: o, layerName: layer.name)
+        case .avgpool2d(let o): return try Pool2dLayer(kind: .average, options: o, layerName: layer.name)
         case .globalAvgPool: return GlobalAvgPoolLayer()
+        case .adaptiveAvgPool2d(let size): return AdaptiveAvgPool2dLayer(height: size.height, width: size.width)
         case .flatten: return FlattenLayer()
         case .relu: return ActivationLayer(.relu)
+        case .relu6: return ActivationLayer(.relu6)
         case .gelu: return ActivationLayer(.gelu)
         case .tanh: return ActivationLayer(.tanh)
         case .sigmoid: return ActivationLayer(.sigmoid)
+        case .hardsigmoid: return ActivationLayer(.hardsigmoid)
+        case .hardswish: return ActivationLayer(.hardswish)
+        case .silu: return ActivationLayer(.silu)
+        case .identity: return IdentityLayer()
         case .softmax: return SoftmaxLayer()
         case .dropout(let p): return DropoutLayer(p: p, seed: seed ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15))
         case .batchnorm(let eps, let momentum):
@@ -130,6 +110,10 @@ extension Network {
                                   bias: try parameter("bias", of: layer, shape: d, required: false, in: tensors), eps: eps)
         case .inferredBlock:
             throw TrainError(.unsupportedLayer, "layer '\(layer.name)' is an inferred block and cannot run")
+        case .block(let block):
+            return try makeBlock(layer, block: block, index: index, inputShape: inputShape, tensors: tensors, seed: seed)
+        case .add, .mul, .concat:
+            throw TrainError(.unsupportedLayer, "layer '\(layer.name)' is \(layer.op.name), which reads two or more values; it can only be a node inside a block")
         }
     }
 }

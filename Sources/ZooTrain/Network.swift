@@ -63,10 +63,16 @@ public final class Network {
     }
 
     /// Runs layers `0..<upTo` (all by default) on a batch `[N] + inputShape`.
+    ///
+    /// In training mode, layers below the lowest trainable one drop what they kept for backward as
+    /// soon as they have run (backward never reaches them), so a frozen backbone holds no
+    /// activations between batches.
     public func forward(_ input: Tensor, training: Bool, upTo: Int? = nil) -> Tensor {
         var x = input
+        let unreached = training ? (lowestTrainableLayer ?? layers.count) : 0
         for i in 0..<(upTo ?? layers.count) {
-            x = layers[i].forward(x, training: training && i >= frozenLayers)
+            layers[i].forward(updating: &x, training: training && i >= frozenLayers)
+            if i < unreached { layers[i].releaseSaved() }
         }
         return x
     }
@@ -81,9 +87,8 @@ public final class Network {
         while i >= lowest {
             lastBackwardLayerCount += 1
             let needInput = i > lowest
-            let result = layers[i].backward(g, inputGradient: needInput, parameterGradients: true)
-            guard needInput, let next = result else { break }
-            g = next
+            layers[i].backward(updating: &g, inputGradient: needInput, parameterGradients: true)
+            guard needInput else { break }
             i -= 1
         }
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import ZooData
 import ZooModel
 
 /// The training loop: seeded shuffling, mini-batches, loss, backward through the layers that
@@ -15,9 +16,12 @@ public struct Trainer: Sendable {
         self.configuration = configuration
     }
 
+    /// Bad samples under `--skip-bad`: logged and left out of their batch. Nil makes a bad sample an error.
+    public var skip: SkipLog?
+
     /// Builds the network for `description` with the configuration's freeze spec and trains it.
-    public func train(description: ModelDescription, tensors: [String: [Float]], training: Dataset,
-                      validation: Dataset? = nil,
+    public func train(description: ModelDescription, tensors: [String: [Float]], training: some DataSource,
+                      validation: (any DataSource)? = nil,
                       onEpoch: (EpochMetrics) -> Void = { _ in },
                       onBatch: (BatchProgress) -> Void = { _ in }) throws(TrainError) -> TrainingResult {
         try configuration.validate()
@@ -27,7 +31,11 @@ public struct Trainer: Sendable {
     }
 
     /// Trains `network` in place (its own freeze setting applies) and returns the history and tensors.
-    public func train(network: Network, training: Dataset, validation: Dataset? = nil,
+    ///
+    /// Batches come from a `BatchPipeline` per epoch: in the epoch's seeded order, prepared ahead
+    /// on worker threads for sources that decode, augmented (seeded per epoch and sample) when the
+    /// training source augments; validation uses the evaluation transform.
+    public func train(network: Network, training: some DataSource, validation: (any DataSource)? = nil,
                       onEpoch: (EpochMetrics) -> Void = { _ in },
                       onBatch: (BatchProgress) -> Void = { _ in }) throws(TrainError) -> TrainingResult {
         let config = configuration
@@ -35,7 +43,8 @@ public struct Trainer: Sendable {
         try Trainer.check(training, fits: network)
         if let validation { try Trainer.check(validation, fits: network) }
         guard training.count > 0 else { throw TrainError(.invalidData, "the training set is empty") }
-        for layer in network.layers { (layer as? DropoutLayer)?.reseed(config.seed ^ 0xD0_0D) }
+        guard training.hasLabels else { throw TrainError(.invalidData, "the training data has no labels; give labelled data") }
+        network.reseedDropout(config.seed ^ 0xD0_0D)
         let optimizer = Optimizer(kind: config.optimizer, weightDecay: config.weightDecay)
         let parameters = network.trainableParameters
         let logitLayers = network.logitLayerCount
@@ -44,20 +53,31 @@ public struct Trainer: Sendable {
         var lr = config.learningRate
         for epoch in 0..<config.epochs {
             var order = Array(0..<training.count)
-            var generator = SeededGenerator.derived(seed: config.seed, stream: UInt64(epoch) + 1)
+            var generator = SeededRandom.derived(seed: config.seed, stream: UInt64(epoch) + 1)
             generator.shuffle(&order)
+            let plan = (0..<batches).map { b in Array(order[(b * config.batchSize)..<min(training.count, (b + 1) * config.batchSize)]) }
+            let pipeline = BatchPipeline(source: training, batches: plan, augmentation: (config.seed, epoch), skip: skip)
             let start = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0
             var correct = 0
+            var seen = 0
             for b in 0..<batches {
-                let indices = Array(order[(b * config.batchSize)..<min(training.count, (b + 1) * config.batchSize)])
-                let (x, y) = Trainer.batch(training, indices: indices, inputShape: network.inputShape)
+                let batch: BatchPipeline.Batch
+                do throws(DataError) {
+                    guard let next = try pipeline.next() else { break }
+                    batch = next
+                } catch {
+                    throw TrainError(error)
+                }
                 lr = config.schedule.rate(base: config.learningRate, epoch: Double(epoch) + Double(b) / Double(batches),
                                           totalEpochs: config.epochs, warmupEpochs: config.warmupEpochs, stepsPerEpoch: batches)
+                guard batch.count > 0 else { continue }
+                let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
                 let logits = network.forward(x, training: true, upTo: logitLayers)
-                let (loss, grad, right) = Loss.softmaxCrossEntropy(logits: logits, labels: y, labelSmoothing: config.labelSmoothing)
-                lossSum += loss * Double(indices.count)
+                let (loss, grad, right) = Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels, labelSmoothing: config.labelSmoothing)
+                lossSum += loss * Double(batch.count)
                 correct += right
+                seen += batch.count
                 if !parameters.isEmpty {
                     network.backward(grad, from: logitLayers)
                     if let clip = config.clipNorm { Optimizer.clipGradientNorm(parameters, maxNorm: clip) }
@@ -65,13 +85,14 @@ public struct Trainer: Sendable {
                 }
                 onBatch(BatchProgress(epoch: epoch + 1, batch: b + 1, batches: batches, loss: loss))
             }
+            guard seen > 0 else { throw TrainError(.invalidData, "every training sample was skipped as bad; check the data") }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            var metrics = EpochMetrics(epoch: epoch + 1, learningRate: lr, trainLoss: lossSum / Double(training.count),
-                                       trainAccuracy: Double(correct) / Double(training.count),
+            var metrics = EpochMetrics(epoch: epoch + 1, learningRate: lr, trainLoss: lossSum / Double(seen),
+                                       trainAccuracy: Double(correct) / Double(seen),
                                        validationLoss: nil, validationAccuracy: nil, seconds: seconds,
-                                       samplesPerSecond: Double(training.count) / max(seconds, 1e-9))
+                                       samplesPerSecond: Double(seen) / max(seconds, 1e-9))
             if let validation, validation.count > 0 {
-                let e = try Trainer.evaluate(network: network, data: validation, batchSize: max(config.batchSize, 256))
+                let e = try Trainer.evaluate(network: network, data: validation, batchSize: max(config.batchSize, 256), skip: skip)
                 metrics.validationLoss = e.loss
                 metrics.validationAccuracy = e.accuracy
             }
@@ -82,31 +103,32 @@ public struct Trainer: Sendable {
     }
 
     /// Loss, accuracy, per-class accuracy and confusion matrix in evaluation mode.
-    public static func evaluate(network: Network, data: Dataset, batchSize: Int = 256) throws(TrainError) -> Evaluation {
+    public static func evaluate(network: Network, data: some DataSource, batchSize: Int = 256,
+                                skip: SkipLog? = nil) throws(TrainError) -> Evaluation {
         try check(data, fits: network)
+        guard data.hasLabels else { throw TrainError(.invalidData, "the data has no labels to evaluate against; give labelled data") }
         let classes = network.outputShape.last ?? 1
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         var lossSum = 0.0
         var correct = 0
-        var start = 0
-        while start < data.count {
-            let indices = Array(start..<min(data.count, start + max(1, batchSize)))
-            let (x, y) = batch(data, indices: indices, inputShape: network.inputShape)
+        var seen = 0
+        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
+            let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
             let logits = network.forward(x, training: false, upTo: network.logitLayerCount)
-            let (loss, _, right) = Loss.softmaxCrossEntropy(logits: logits, labels: y)
-            lossSum += loss * Double(indices.count)
+            let (loss, _, right) = Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
+            lossSum += loss * Double(batch.count)
             correct += right
-            for r in 0..<indices.count {
-                confusion[y[r]][argmax(logits.data[(r * classes)..<((r + 1) * classes)])] += 1
+            seen += batch.count
+            for r in 0..<batch.count {
+                confusion[batch.labels[r]][argmax(logits.data[(r * classes)..<((r + 1) * classes)])] += 1
             }
-            start += indices.count
         }
         let perClass: [Double?] = confusion.enumerated().map { c, row in
             let total = row.reduce(0, +)
             return total == 0 ? nil : Double(row[c]) / Double(total)
         }
-        return Evaluation(count: data.count, loss: lossSum / Double(max(1, data.count)),
-                          accuracy: Double(correct) / Double(max(1, data.count)), perClassAccuracy: perClass, confusion: confusion)
+        return Evaluation(count: seen, loss: lossSum / Double(max(1, seen)),
+                          accuracy: Double(correct) / Double(max(1, seen)), perClassAccuracy: perClass, confusion: confusion)
     }
 
     /// Class and probabilities for each row of `features` (`[count, featureCount]`), in evaluation mode.
@@ -115,48 +137,78 @@ public struct Trainer: Sendable {
         guard features.count % width == 0 else {
             throw TrainError(.invalidData, "rows have \(features.count) values in all, not a multiple of the model's input size \(width)")
         }
-        let rows = features.count / width
+        let rows = Dataset(features: features, shape: network.inputShape, labels: nil)
+        return try predict(network: network, data: rows, batchSize: batchSize).predictions
+    }
+
+    /// Class and probabilities for each sample of `data`, in evaluation mode, with the source
+    /// indices they belong to (a bad sample skipped under `skip` has none).
+    public static func predict(network: Network, data: some DataSource, batchSize: Int = 256,
+                               skip: SkipLog? = nil) throws(TrainError) -> (predictions: [Prediction], indices: [Int]) {
+        let width = network.inputShape.reduce(1, *)
+        guard data.sampleCount == width else {
+            throw TrainError(.invalidData, "samples have \(data.sampleCount) values (\(data.sampleShape)) but the model takes \(network.inputShape) = \(width)")
+        }
         let classes = network.outputShape.last ?? 1
         var out: [Prediction] = []
-        var start = 0
-        while start < rows {
-            let n = min(rows - start, max(1, batchSize))
-            let x = Tensor(shape: [n] + network.inputShape, data: Array(features[(start * width)..<((start + n) * width)]))
+        var indices: [Int] = []
+        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
+            let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
             var logits = network.forward(x, training: false, upTo: network.logitLayerCount)
             logits.data.withUnsafeMutableBufferPointer { SoftmaxLayer.softmaxRows($0, width: classes) }
-            for r in 0..<n {
+            for r in 0..<batch.count {
                 let p = Array(logits.data[(r * classes)..<((r + 1) * classes)])
                 out.append(Prediction(label: argmax(p[...]), probabilities: p))
             }
-            start += n
+            indices += batch.indices
         }
-        return out
+        return (out, indices)
+    }
+
+    /// The network's raw outputs for every sample of `data` (`[N] + outputShape`, row-major):
+    /// every layer runs, so a classifier gives its logits (probabilities if it ends in softmax)
+    /// and a sliced backbone its features. With `skip`, bad samples are left out; `indices` says
+    /// which samples the rows are.
+    public static func outputs(network: Network, data: some DataSource, batchSize: Int = 256,
+                               skip: SkipLog? = nil) throws(TrainError) -> (values: [Float], indices: [Int]) {
+        let width = network.inputShape.reduce(1, *)
+        guard data.sampleCount == width else {
+            throw TrainError(.invalidData, "samples have \(data.sampleCount) values (\(data.sampleShape)) but the model takes \(network.inputShape) = \(width)")
+        }
+        var values: [Float] = []
+        var indices: [Int] = []
+        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
+            let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
+            values += network.forward(x, training: false).data
+            indices += batch.indices
+        }
+        return (values, indices)
+    }
+
+    /// Runs `body` on consecutive batches of `data` in order (evaluation: no augmentation).
+    static func forEachBatch(of data: some DataSource, batchSize: Int, skip: SkipLog?,
+                             _ body: (BatchPipeline.Batch) throws(TrainError) -> Void) throws(TrainError) {
+        let size = max(1, batchSize)
+        let plan = stride(from: 0, to: data.count, by: size).map { Array($0..<min(data.count, $0 + size)) }
+        let pipeline = BatchPipeline(source: data, batches: plan, skip: skip)
+        while true {
+            let next: BatchPipeline.Batch?
+            do throws(DataError) { next = try pipeline.next() } catch { throw TrainError(error) }
+            guard let batch = next else { return }
+            if batch.count > 0 { try body(batch) }
+        }
     }
 
     /// The data must have the model's input size, and labels within its classes.
-    static func check(_ data: Dataset, fits network: Network) throws(TrainError) {
+    static func check(_ data: some DataSource, fits network: Network) throws(TrainError) {
         let width = network.inputShape.reduce(1, *)
-        guard data.count == 0 || data.featureCount == width else {
-            throw TrainError(.invalidData, "rows have \(data.featureCount) features but the model takes \(network.inputShape) = \(width)")
+        guard data.count == 0 || data.sampleCount == width else {
+            throw TrainError(.invalidData, "samples have \(data.sampleCount) values (\(data.sampleShape)) but the model takes \(network.inputShape) = \(width)")
         }
         let classes = network.outputShape.last ?? 1
-        if let bad = data.labels.first(where: { $0 >= classes }) {
+        if data.hasLabels, let bad = data.labels.first(where: { $0 >= classes }) {
             throw TrainError(.invalidData, "label \(bad) is out of range for a model with \(classes) outputs (labels 0...\(classes - 1))")
         }
-    }
-
-    /// Gathers rows into a batch tensor `[n] + inputShape` and their labels.
-    static func batch(_ data: Dataset, indices: [Int], inputShape: [Int]) -> (Tensor, [Int]) {
-        let f = data.featureCount
-        var x = [Float](repeating: 0, count: indices.count * f)
-        x.withUnsafeMutableBufferPointer { dst in
-            data.features.withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    (dst.baseAddress! + r * f).update(from: src.baseAddress! + i * f, count: f)
-                }
-            }
-        }
-        return (Tensor(shape: [indices.count] + inputShape, data: x), indices.map { data.labels[$0] })
     }
 
     static func argmax(_ values: ArraySlice<Float>) -> Int {

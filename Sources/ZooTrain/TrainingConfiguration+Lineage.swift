@@ -23,7 +23,7 @@ extension TrainingConfiguration {
         }
         let freezeJSON: JSONValue
         switch freeze {
-        case .description: freezeJSON = .string("model")
+        case .model: freezeJSON = .string("model")
         case .none: freezeJSON = .string("none")
         case .backbone: freezeJSON = .string("backbone")
         case .layers(let n): freezeJSON = .number(Double(n))

@@ -1,3 +1,4 @@
+import ZooModel
 /// Hyperparameters of one training run; every one is recorded in the trained version's lineage.
 public struct TrainingConfiguration: Sendable, Equatable, Hashable {
     /// Passes over the training set.
@@ -21,7 +22,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Hashable {
     /// Seeds shuffling and dropout.
     public var seed: UInt64 = 0
     /// Which layers train.
-    public var freeze: FreezeSpec = .description
+    public var freeze: FreezeSpec = .model
 
     /// A configuration with PyTorch-like defaults (Adam, lr 1e-3, 10 epochs, batch 32).
     public init() {}

@@ -294,6 +294,8 @@ func row(_ cells: [String]) -> String {
 
 func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
 func rate(_ mbps: Double) -> String { String(format: "%.0f", mbps) }
+/// MB/s of `bytes` done in `seconds`, as a table cell.
+func rate(_ bytes: Int, _ seconds: Double) -> String { rate(Double(bytes) / 1e6 / seconds) }
 
 /// Decodes every tensor's stream with the tensors spread over all cores (as a reader loading a
 /// whole model can), into fresh buffers; checks nothing but the codec's own CRCs.

@@ -67,7 +67,7 @@ func runTrainBenchmark(arguments: [String]) {
         let norm = train.fitNormalization(normalization)
         guard let trainSet = try? norm.map({ try train.normalized($0) }) ?? train,
               let valSet = try? norm.map({ try val.normalized($0) }) ?? val else { continue }
-        for freeze in [ZooTrain.FreezeSpec.none, .backbone] {
+        for freeze in [FreezeSpec.none, .backbone] {
             var c = config
             c.freeze = freeze
             if freeze == .backbone { c.epochs = min(c.epochs, 5) }
@@ -93,9 +93,9 @@ func runTrainBenchmark(arguments: [String]) {
 
 /// Best-of-several GFLOP/s of `Gemm.multiply` for an n×n×n product.
 func sgemmGflops(size n: Int) -> Double {
-    var g = SeededGenerator(seed: 7)
-    let a = (0..<(n * n)).map { _ in Float(g.nextUnit() - 0.5) }
-    let b = (0..<(n * n)).map { _ in Float(g.nextUnit() - 0.5) }
+    var g = SeededRandom.splitMix(seed: 7)
+    let a = (0..<(n * n)).map { _ in Float(g.unit() - 0.5) }
+    let b = (0..<(n * n)).map { _ in Float(g.unit() - 0.5) }
     var c = [Float](repeating: 0, count: n * n)
     let flops = 2.0 * Double(n) * Double(n) * Double(n)
     let repeats = max(10, Int(4e9 / flops))
@@ -127,23 +127,12 @@ func numpyMatmulGflops(sizes: [Int], threads: Int) -> [Int: Double] {
         best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(reps))
         print(n, 2 * n ** 3 / best / 1e9)
     """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    var env = ProcessInfo.processInfo.environment
-    env["OPENBLAS_NUM_THREADS"] = String(threads)
-    env["OMP_NUM_THREADS"] = String(threads)
-    env["OPENBLAS_CORETYPE"] = nil
-    env["OPENBLAS_L2_SIZE"] = nil
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return [:] }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    guard let output = referenceOutput("/usr/bin/env", ["python3", "-c", script], environment: [
+        "OPENBLAS_NUM_THREADS": String(threads), "OMP_NUM_THREADS": String(threads),
+        "OPENBLAS_CORETYPE": nil, "OPENBLAS_L2_SIZE": nil,
+    ]) else { return [:] }
     var result: [Int: Double] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+    for line in output.split(separator: "\n") {
         let parts = line.split(separator: " ")
         if parts.count == 2, let n = Int(parts[0]), let g = Double(parts[1]) { result[n] = g }
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import ZooFormat
 
-/// `zoo convert IN OUT`: between safetensors and `.zckpt`, in any direction.
+/// `zoo convert IN OUT`: between safetensors and `.zckpt`, in any direction, and from PyTorch
+/// checkpoints and sharded checkpoints to either.
 struct ConvertCommand: ParsableCommand {
     /// The codecs a person can pick (mirrors `Codec`, with help for each).
     enum CodecChoice: String, ExpressibleByArgument, CaseIterable {
@@ -17,13 +18,18 @@ struct ConvertCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a checkpoint between .safetensors and .zckpt (any direction).",
+        abstract: "Convert a checkpoint between .safetensors and .zckpt, or from a PyTorch checkpoint to either.",
         discussion: """
         The extensions of IN and OUT pick the formats. Tensors keep their names, dtypes, shapes, \
         bytes and order, and the safetensors metadata is carried, so safetensors -> zckpt -> \
         safetensors gives back the same bytes for files the official safetensors writer made. \
         OUT is written to a temporary file and renamed into place: an interrupted conversion never \
         leaves a half-written OUT.
+
+        IN may also be a PyTorch checkpoint (torch.save: .pt, .pth, .bin, .ckpt; zip or legacy, told \
+        apart by content) or a sharded checkpoint's *.index.json. Its pickle is never run: only \
+        plain data and tensors are read (formats/pytorch-checkpoints.md). Tensors come out \
+        contiguous; --key picks the dict of tensors when the checkpoint holds several.
 
         Codecs for .zckpt output:
           planes   (default) byte planes; floats rotated so exponents share a plane;
@@ -35,12 +41,15 @@ struct ConvertCommand: ParsableCommand {
           zoo convert model.safetensors model.zckpt
           zoo convert model.safetensors model.zckpt --codec deflate --level 9
           zoo convert model.zckpt model.safetensors
+          zoo convert mobilenet_v2-b0353104.pth mobilenet_v2.safetensors
+          zoo convert lightning.ckpt model.zckpt --key state_dict
+          zoo convert pytorch_model.bin.index.json model.safetensors
 
         \(Output.exitCodeHelp)
         """
     )
 
-    @Argument(help: ArgumentHelp("The file to read: .safetensors or .zckpt.", valueName: "in"))
+    @Argument(help: ArgumentHelp("The file to read: .safetensors, .zckpt, a PyTorch checkpoint or a *.index.json.", valueName: "in"))
     var input: String
 
     @Argument(help: ArgumentHelp("The file to write: .safetensors or .zckpt; replaced if it exists.", valueName: "out"))
@@ -53,9 +62,12 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: ArgumentHelp("zlib effort for deflate and planes, 1 (fastest) to 9 (smallest); default 6.", valueName: "1-9"))
     var level: Int?
 
+    @Option(help: ArgumentHelp("PyTorch input: the key of the dict of tensors (keys joined with '.'; default: found automatically).", valueName: "key"))
+    var key: String?
+
     func validate() throws {
-        for (role, path) in [("IN", input), ("OUT", output)] where CheckpointFileFormat(path: path) == nil {
-            throw ValidationError("\(role) '\(path)' must end in .zckpt or .safetensors (the extension picks the format)")
+        guard CheckpointFileFormat(path: output) != nil else {
+            throw ValidationError("OUT '\(output)' must end in .zckpt or .safetensors (the extension picks the format)")
         }
         if let level, !(1...9).contains(level) {
             throw ValidationError("--level must be 1 to 9 (1 is fastest, 9 smallest), not \(level)")
@@ -68,7 +80,7 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         try Output.reportingFailures { () throws(FormatError) in
             var bar: Progress?
-            let summary = try CheckpointConversion.convert(from: input, to: output, codec: codec?.codec, level: level) { done, total in
+            let summary = try CheckpointConversion.convert(from: input, to: output, codec: codec?.codec, level: level, key: key) { done, total in
                 if bar == nil { bar = Progress("converting", total: total) }
                 bar?.advance(to: done)
             }

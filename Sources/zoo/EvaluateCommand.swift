@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooFormat
 import ZooModel
 import ZooRegistry
@@ -10,18 +11,23 @@ import ZooTrain
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a stored model on a labelled CSV file.",
+        abstract: "Evaluate a stored model on labelled images, arrays or CSV rows.",
         discussion: """
-        FILE is CSV: features then an integer label per row. The normalisation stored with the \
-        model (by train --normalize) is applied first. Rows of the confusion matrix are true \
-        classes, columns predicted ones.
+        FILE takes every form train --data does: an image folder, a path,label CSV, IDX, .npz \
+        (x, y), or CSV rows of features then an integer label. Images are preprocessed as the \
+        model card says (centre crop, no augmentation); a folder's class names are matched to the \
+        model's labels. The normalisation stored with the model (by train --normalize) is applied \
+        to feature rows. Rows of the confusion matrix are true classes, columns predicted ones. \
+        Example: zoo evaluate digits59:2 --data zoo/datasets/digits-target-test.csv.gz.
         """)
 
     @Argument(help: ArgumentHelp("The model: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
     var reference: String
 
-    @Option(help: ArgumentHelp("Labelled data (CSV, features then label).", valueName: "file"))
+    @Option(help: ArgumentHelp("Labelled data: an image folder, a path,label CSV, IDX, .npz (x, y) or CSV rows.", valueName: "file"))
     var data: String
+
+    @OptionGroup(title: "Data") var input: DataOptions
 
     @Flag(help: "Print the evaluation as JSON.")
     var json = false
@@ -35,9 +41,11 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try TrainingOptions.reporting {
             let zoo = try store.open()
-            let model = try TrainingOptions.loadRunnable(zoo, reference)
-            let rows = try TrainingOptions.loadData(data, for: model.network).normalized(for: model.description)
-            let e = try Trainer.evaluate(network: model.network, data: rows)
+            let model = try TrainingOptions.loadRunnable(zoo, reference, imageSize: input.imageSize)
+            let skip = input.skipLog()
+            let rows = try input.open(data, for: model, skip: skip).normalized(for: model.description)
+            let e = try Trainer.evaluate(network: model.network, data: rows, skip: skip)
+            DataOptions.reportSkipped(skip)
             let labels = model.description.metadata.labels
             let names = (0..<e.confusion.count).map { TrainingOptions.className($0, labels: labels) }
             if json {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooRegistry
 import ZooTrain
 
@@ -59,13 +60,14 @@ struct ExperimentDepthCommand: ParsableCommand {
             let seedList = try ExperimentOptions.seeds(seeds)
             let config = try common.configuration(epochs: epochs, lr: lr)
             let zoo = try store.open()
-            let model = try ExperimentOptions.loadModel(zoo, reference)
+            let model = try common.loadModel(zoo, reference)
+            let skip = common.input.skipLog()
             let layerCount = model.description.layers.count
             if let bad = cutList?.first(where: { $0 > layerCount }) {
                 throw TrainError(.invalidConfiguration, "--cuts \(bad) is past the end: \(model.version.reference) has \(layerCount) layers; use cut points 0 to \(layerCount)")
             }
-            let training = try ExperimentOptions.loadData(common.data, for: model, what: "training file")
-            let testSet = try ExperimentOptions.loadData(test, for: model, what: "test file")
+            let training = try common.loadData(common.data, for: model, what: "training file", training: true, skip: skip)
+            let testSet = try common.loadData(test, for: model, what: "test file", skip: skip)
             if let size {
                 let smallest = ExperimentOptions.smallestClass(training, classes: max(training.classCount, testSet.classCount))
                 if size > smallest.count {
@@ -88,6 +90,7 @@ struct ExperimentDepthCommand: ParsableCommand {
             let report = DepthReport(result: result)
             let table = ExperimentOptions.render(report.table()) + "\n"
                 + "test accuracy, mean ± std over \(seedList.count) seeds; \(result.points.count * seedList.count) runs in \(ReportFormat.seconds(result.seconds))"
+            DataOptions.reportSkipped(skip)
             try common.finish(report, folder: folder, table: table)
         }
     }

@@ -8,8 +8,13 @@ import ZooTrain
 /// The flags every experiment shares (training data, batch, optimizer, output folder), and the
 /// steps they share: load the model and data with their checks, parse lists, write the report.
 struct ExperimentOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Training data: CSV, features then an integer label per row (gzip and a header line accepted). The feature count must be the model's input size.", valueName: "file"))
+    @Option(help: ArgumentHelp("Training data: an image folder, a path,label CSV, IDX, .npz (x, y), or CSV rows of features then an integer label (gzip and a header line accepted). Samples must have the model's input size.", valueName: "file"))
     var data: String
+
+    @OptionGroup(title: "Data") var input: DataOptions
+
+    @Flag(help: "Augment training images (seeded random resized crops and flips); test and validation images are centre-cropped.")
+    var augment = false
 
     @Option(help: ArgumentHelp("Examples per step. Small target sets (5 classes × 1 example) give one short batch per epoch.", valueName: "n"))
     var batch: Int = 32
@@ -44,6 +49,7 @@ struct ExperimentOptions: ParsableArguments {
 
     /// Usage checks of the shared flags (exit status 64): the configuration and the output folder.
     func validate(epochs: Int = 1, lr: Double = 1e-3) throws {
+        try input.validate()
         do { _ = try configuration(epochs: epochs, lr: lr) } catch { throw ValidationError(error.message) }
         if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
         if let out {
@@ -59,29 +65,27 @@ struct ExperimentOptions: ParsableArguments {
         out ?? "experiments/\(kind)-\(model.name)"
     }
 
-    /// Loads a stored model the trainer can run; anything else is refused with every reason.
-    static func loadModel(_ zoo: Store, _ reference: String) throws -> TrainingOptions.Runnable {
-        try TrainingOptions.loadRunnable(zoo, reference)
+    /// Loads a stored model the trainer can run (at --image-size when given); anything else is
+    /// refused with every reason.
+    func loadModel(_ zoo: Store, _ reference: String) throws -> TrainingOptions.Runnable {
+        try TrainingOptions.loadRunnable(zoo, reference, imageSize: input.imageSize)
     }
 
-    /// Loads a CSV file and checks only what an experiment needs: it exists, has rows, and has
-    /// as many features as the model's input. Labels are not checked against the model's outputs:
-    /// the experiments replace the classifier with a head for the data's own classes.
-    static func loadData(_ path: String, for model: TrainingOptions.Runnable, what: String) throws -> Dataset {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TrainError(.invalidData, "\(what) '\(path)' does not exist; give a CSV file of features then an integer label")
-        }
-        let data = try Dataset.load(csvAt: path)
+    /// Opens data in any form --data takes and checks only what an experiment needs: it exists,
+    /// has samples, and they have the model's input size. Labels are not checked against the
+    /// model's outputs: the experiments replace the classifier with a head for the data's own
+    /// classes. `training` data is augmented under --augment; it alone takes --labels.
+    func loadData(_ path: String, for model: TrainingOptions.Runnable, what: String, training: Bool = false,
+                  skip: SkipLog?) throws -> any DataSource {
+        let data = try input.open(path, for: model, what: what, augment: training && augment, labelsPath: training ? nil : "",
+                                  matchLabels: false, checkLabels: false, skip: skip)
         guard data.count > 0 else { throw TrainError(.invalidData, "\(what) '\(path)' has no rows") }
-        let width = model.network.inputShape.reduce(1, *)
-        guard data.featureCount == width else {
-            throw TrainError(.invalidData, "\(what) '\(path)' has \(data.featureCount) features per row but \(model.version.reference)'s input is \(TrainingOptions.shapeText(model.network.inputShape)) = \(width) values; each row must be \(width) features then a label")
-        }
+        guard data.hasLabels else { throw TrainError(.invalidData, "\(what) '\(path)' has no labels; the experiments need labelled data") }
         return data
     }
 
     /// The fewest examples any class 0..<classes has in `data` (0 when a class is missing).
-    static func smallestClass(_ data: Dataset, classes: Int) -> (label: Int, count: Int) {
+    static func smallestClass(_ data: some DataSource, classes: Int) -> (label: Int, count: Int) {
         var counts = [Int](repeating: 0, count: max(classes, 1))
         for l in data.labels where l >= 0 && l < counts.count { counts[l] += 1 }
         let label = counts.indices.min { counts[$0] < counts[$1] } ?? 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooRegistry
 import ZooTrain
 
@@ -28,10 +29,10 @@ struct ExperimentTransferCommand: ParsableCommand {
 
     @OptionGroup var common: ExperimentOptions
 
-    @Option(help: ArgumentHelp("Held-out test data (CSV): what the reported accuracy is measured on.", valueName: "file"))
+    @Option(help: ArgumentHelp("Held-out test data, in any form --data takes: what the reported accuracy is measured on.", valueName: "file"))
     var test: String
 
-    @Option(help: ArgumentHelp("Data for the learning curves (CSV); default: the test set.", valueName: "file"))
+    @Option(help: ArgumentHelp("Data for the learning curves; default: the test set.", valueName: "file"))
     var val: String?
 
     @Option(help: ArgumentHelp("Training examples per class, comma-separated. Each must be at most the smallest class of --data.", valueName: "n,n,..."))
@@ -61,10 +62,11 @@ struct ExperimentTransferCommand: ParsableCommand {
             let seedList = try ExperimentOptions.seeds(seeds)
             let config = try common.configuration(epochs: epochs, lr: lr)
             let zoo = try store.open()
-            let model = try ExperimentOptions.loadModel(zoo, reference)
-            let training = try ExperimentOptions.loadData(common.data, for: model, what: "training file")
-            let testSet = try ExperimentOptions.loadData(test, for: model, what: "test file")
-            let validation = try val.map { try ExperimentOptions.loadData($0, for: model, what: "validation file") }
+            let model = try common.loadModel(zoo, reference)
+            let skip = common.input.skipLog()
+            let training = try common.loadData(common.data, for: model, what: "training file", training: true, skip: skip)
+            let testSet = try common.loadData(test, for: model, what: "test file", skip: skip)
+            let validation = try val.map { try common.loadData($0, for: model, what: "validation file", skip: skip) }
             var experiment = TransferExperiment(model: model.description, tensors: model.tensors, training: training, test: testSet,
                                                 validation: validation, sizesPerClass: sizeList, seeds: seedList, configuration: config)
             // Checked up front: a size too large would otherwise fail part-way through the runs.
@@ -86,6 +88,7 @@ struct ExperimentTransferCommand: ParsableCommand {
             let report = TransferReport(result: result)
             let table = ExperimentOptions.render(report.table()) + "\n"
                 + "test accuracy, mean ± std over \(seedList.count) seeds; \(result.runs.count) runs in \(ReportFormat.seconds(result.seconds))"
+            DataOptions.reportSkipped(skip)
             try common.finish(report, folder: folder, table: table)
         }
     }

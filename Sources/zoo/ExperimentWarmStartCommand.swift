@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZooFormat
 import ZooModel
+import ZooData
 import ZooRegistry
 import ZooTrain
 
@@ -101,9 +102,10 @@ struct ExperimentWarmStartCommand: ParsableCommand {
             let (rates, decays) = try Self.parseGrid(grid)
             let config = try common.configuration(epochs: epochs, seed: seed)
             let zoo = try store.open(forWriting: saveBest != nil)
-            let model = try ExperimentOptions.loadModel(zoo, reference)
-            let training = try ExperimentOptions.loadData(common.data, for: model, what: "training file")
-            let validation = try ExperimentOptions.loadData(val, for: model, what: "validation file")
+            let model = try common.loadModel(zoo, reference)
+            let skip = common.input.skipLog()
+            let training = try common.loadData(common.data, for: model, what: "training file", training: true, skip: skip)
+            let validation = try common.loadData(val, for: model, what: "validation file", skip: skip)
             var search = WarmStartSearch(model: model.description, tensors: model.tensors, training: training, validation: validation,
                                          learningRates: rates, weightDecays: decays, target: target, configuration: config)
             search.regime = regime == "frozen" ? .frozen : .finetune
@@ -125,6 +127,7 @@ struct ExperimentWarmStartCommand: ParsableCommand {
             }
             let table = ExperimentOptions.render(report.summaryTable()) + "\n\n" + ExperimentOptions.render(report.trialTable())
                 + (saved.map { "\n\n" + $0 } ?? "")
+            DataOptions.reportSkipped(skip)
             try common.finish(report, folder: folder, table: table, extra: extra)
         }
     }
@@ -148,7 +151,7 @@ struct ExperimentWarmStartCommand: ParsableCommand {
             "experiment": .string("warmstart"),
             "grid": .object(["lr": .array(result.learningRates.map { .number($0) }), "wd": .array(result.weightDecays.map { .number($0) })]),
             "target": .number(result.target), "regime": .string(regime), "epochs": .number(Double(result.epochs)),
-            "data": .string(try TrainingOptions.fileDigest(common.data)), "val": .string(try TrainingOptions.fileDigest(val)),
+            "data": .string(try DataOptions.digest(common.data, search.training)), "val": .string(try DataOptions.digest(val, search.validation)),
             "training": .object(training),
             "best": .object(["strategy": .string(best.strategy.rawValue), "trial": .number(Double(best.index)),
                              "lr": .number(best.learningRate), "wd": .number(best.weightDecay),

@@ -1,4 +1,5 @@
 import ZooFormat
+import ZooModel
 
 /// What `zoo inspect` shows about a checkpoint file, read from its header or index alone (tensor
 /// data is never touched, so inspecting a large file is as fast as a small one).
@@ -31,9 +32,22 @@ struct FileInspection: Encodable {
     var metadata: [String: String]
     var hasModelDescription: Bool
     var tensors: [Tensor]
+    /// The architecture: the carried description's, else recognised from the tensors
+    /// (`ArchitectureRecognition`); nil when neither knows it.
+    var architecture: String?
+    /// Why the tensors are not a known architecture when they look like one (closest candidate, first difference).
+    var notRecognisedBecause: String?
+    /// PyTorch checkpoints: the key the tensors were found under, the prefix removed from their
+    /// names, and what is not imported; sharded checkpoints: the shard files. Nil otherwise (and
+    /// then left out of the JSON).
+    var tensorKey: String?
+    var strippedPrefix: String?
+    var entries: [PyTorchCheckpoint.Entry]?
+    var shards: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case path, format, parameters, metadata, tensors
+        case path, format, parameters, metadata, tensors, architecture
+        case notRecognisedBecause = "not_recognised_because"
         case formatVersion = "format_version"
         case fileBytes = "file_bytes"
         case rawBytes = "raw_bytes"
@@ -41,6 +55,10 @@ struct FileInspection: Encodable {
         case tensorCount = "tensor_count"
         case ratio
         case hasModelDescription = "has_model_description"
+        case tensorKey = "tensor_key"
+        case strippedPrefix = "stripped_prefix"
+        case entries = "not_imported"
+        case shards
     }
 
     func encode(to encoder: Encoder) throws {
@@ -56,14 +74,42 @@ struct FileInspection: Encodable {
         try c.encode(rawBytes == 0 ? 1 : Double(storedBytes) / Double(rawBytes), forKey: .ratio)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(hasModelDescription, forKey: .hasModelDescription)
+        try c.encode(architecture, forKey: .architecture)
+        try c.encodeIfPresent(notRecognisedBecause, forKey: .notRecognisedBecause)
         try c.encode(tensors, forKey: .tensors)
+        try c.encodeIfPresent(tensorKey, forKey: .tensorKey)
+        try c.encodeIfPresent(strippedPrefix, forKey: .strippedPrefix)
+        try c.encodeIfPresent(entries, forKey: .entries)
+        try c.encodeIfPresent(shards, forKey: .shards)
     }
 
-    /// Reads `path`'s header or index; the format comes from the extension.
-    init(path: String) throws(FormatError) {
+    /// Reads `path`'s header or index; the format comes from the extension (`.zckpt`,
+    /// `.safetensors`), else from the content (`TensorSource`: PyTorch checkpoints, shard indexes).
+    /// `key` picks a PyTorch checkpoint's dict of tensors.
+    init(path: String, key: String? = nil) throws(FormatError) {
         self.path = path
-        switch try CheckpointFileFormat.of(path) {
-        case .safetensors:
+        let named = CheckpointFileFormat(path: path)
+        if let named, key != nil {
+            throw FormatError(.invalidArgument, "--key applies to PyTorch checkpoints; \(path) is a .\(named.fileExtension) file")
+        }
+        switch named {
+        case nil:
+            let source = try TensorSource(path: path, key: key)
+            format = source.format.rawValue
+            formatVersion = source.containerVersion
+            fileBytes = source.fileBytes
+            metadata = source.metadataMap ?? [:]
+            hasModelDescription = false
+            tensors = source.tensors.map {
+                Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, codec: Codec.raw.rawValue,
+                       rawBytes: UInt64($0.byteCount), storedBytes: UInt64($0.byteCount), chunks: 0)
+            }
+            parameters = source.tensors.reduce(0) { $0 + $1.elementCount }
+            tensorKey = source.tensorKey
+            strippedPrefix = source.strippedPrefix
+            if source.format == .pytorchZip || source.format == .pytorchLegacy { entries = source.entries }
+            if source.format == .sharded { shards = source.shards }
+        case .safetensors?:
             let file = try SafetensorsFile(path: path)
             format = "safetensors"
             formatVersion = nil
@@ -75,7 +121,7 @@ struct FileInspection: Encodable {
                        rawBytes: UInt64($0.dataOffsets.count), storedBytes: UInt64($0.dataOffsets.count), chunks: 0)
             }
             parameters = file.tensors.reduce(0) { $0 + $1.elementCount }
-        case .zckpt:
+        case .zckpt?:
             let reader = try CheckpointReader(path: path)
             let index = reader.index
             format = "zckpt"
@@ -83,6 +129,7 @@ struct FileInspection: Encodable {
             fileBytes = reader.fileSize
             metadata = index.metadata
             hasModelDescription = index.model != nil
+            architecture = index.model?.objectValue?["metadata"]?.objectValue?["architecture"]?.stringValue
             tensors = index.tensors.map {
                 Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, codec: $0.codec.rawValue,
                        rawBytes: $0.rawBytes, storedBytes: $0.storedBytes, chunks: $0.chunks.count)
@@ -91,6 +138,13 @@ struct FileInspection: Encodable {
         }
         rawBytes = tensors.reduce(0) { $0 + $1.rawBytes }
         storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
+        if !hasModelDescription {
+            let match = ArchitectureRecognition.recognise(tensors.map {
+                TensorInfo(name: $0.name, dtype: DType(rawValue: $0.dtype) ?? .f32, shape: $0.shape)
+            })
+            architecture = match.architecture
+            if case .notRecognised = match { notRecognisedBecause = match.summary }
+        }
     }
 
     /// The summary people read.
@@ -108,8 +162,20 @@ struct FileInspection: Encodable {
         if !dtypes.isEmpty { lines.append("dtypes      \(dtypes.joined(separator: ", "))") }
         let codecs = Dictionary(grouping: tensors, by: \.codec).map { "\($0.key) \($0.value.count)" }.sorted()
         if !codecs.isEmpty { lines.append("codecs      \(codecs.joined(separator: ", "))") }
+        if let a = architecture ?? notRecognisedBecause { lines.append("architecture \(a)") }
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             lines.append("metadata    \(key) = \(value)")
+        }
+        if let shards { lines.append("shards      \(shards.count): \(shards.prefix(3).joined(separator: ", "))\(shards.count > 3 ? ", ..." : "")") }
+        if entries != nil { lines.append("tensors at  \(tensorKey.map { "'\($0)'" } ?? "the top level")") }
+        if let strippedPrefix { lines.append("names       '\(strippedPrefix)' removed from every tensor name") }
+        if let entries, !entries.isEmpty {
+            lines.append("not imported (\(entries.count)):")
+            let shown = 20
+            for entry in entries.prefix(shown) {
+                lines.append("  \(entry.path)  \(entry.kind)  \(entry.summary)")
+            }
+            if entries.count > shown { lines.append("  ... \(entries.count - shown) more (--json lists all)") }
         }
         return lines.joined(separator: "\n")
     }

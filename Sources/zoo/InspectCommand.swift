@@ -6,11 +6,16 @@ import ZooFormat
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show what a stored model or a .zckpt/.safetensors file holds, without reading tensor data.",
+        abstract: "Show what a stored model or a checkpoint file holds, without reading tensor data.",
         discussion: """
         Prints the format and version, tensor count, parameters, raw bytes (as the tensors' values \
         take in memory), stored bytes (as they take in the file) and their ratio. Only the header \
         or index is read, so this is instant even for large models.
+
+        A PyTorch checkpoint (torch.save: .pt, .pth, .bin, .ckpt; told apart by content) is read \
+        without running its pickle: the tensors and where they were found, and every entry that is \
+        not imported (epoch, optimizer state, other values). A *.index.json shows the sharded \
+        checkpoint as one model.
 
         For a stored model (REF is name, name:N, name:TAG or name@sha256:HEX) it also shows the \
         layers, metadata and lineage, and whether the built-in trainer can run the model.
@@ -21,6 +26,8 @@ struct InspectCommand: ParsableCommand {
           zoo inspect model.safetensors
           zoo inspect model.zckpt --tensors
           zoo inspect model.zckpt --json | jq .parameters
+          zoo inspect mobilenet_v2-b0353104.pth --tensors
+          zoo inspect lightning.ckpt --key state_dict --json
 
         \(Output.exitCodeHelp)
         """
@@ -28,7 +35,7 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: ArgumentHelp("A stored model's reference, or a .zckpt or .safetensors file (the extension picks the format).",
+    @Argument(help: ArgumentHelp("A stored model's reference, or a checkpoint file: .zckpt, .safetensors, a PyTorch checkpoint or a *.index.json.",
                                  valueName: "ref-or-file"))
     var file: String
 
@@ -38,8 +45,14 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts instead of text (always includes the tensor list; sizes in bytes).")
     var json = false
 
+    @Option(help: ArgumentHelp("PyTorch checkpoints: the key of the dict of tensors (keys joined with '.'; default: found automatically).", valueName: "key"))
+    var key: String?
+
     func validate() throws {
-        try TargetArgument(file).validate()
+        try TargetArgument(file).validate(anyContent: true)
+        if key != nil, case .reference = TargetArgument(file) {
+            throw ValidationError("--key applies to PyTorch checkpoint files, not to stored models")
+        }
     }
 
     func run() throws {
@@ -48,7 +61,7 @@ struct InspectCommand: ParsableCommand {
             return
         }
         try Output.reportingFailures { () throws(FormatError) in
-            let inspection = try FileInspection(path: file)
+            let inspection = try FileInspection(path: file, key: key)
             if json {
                 do { try Output.printJSON(inspection) } catch {
                     throw FormatError(.io, "cannot write JSON: \(error)")

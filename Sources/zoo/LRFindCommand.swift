@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooRegistry
+import ZooModel
 import ZooTrain
 
 /// `zoo lr-find REF --data FILE`: the learning-rate range test: loss against an exponentially
@@ -51,17 +53,17 @@ struct LRFindCommand: ParsableCommand {
         guard start > 0, start.isFinite else { throw ValidationError("--start must be above 0, not \(start)") }
         guard end > start, end.isFinite else { throw ValidationError("--end must be above --start (\(start)), not \(end)") }
         guard steps >= 7 else { throw ValidationError("--steps must be 7 or more (the slope is read over 5 steps), not \(steps)") }
-        do { if let freeze { _ = try ZooTrain.FreezeSpec(parsing: freeze) } } catch { throw ValidationError(error.message) }
+        do { if let freeze { _ = try FreezeSpec(parsing: freeze) } } catch { throw ValidationError(error.message) }
         try common.validate()
     }
 
     func run() throws {
         try TrainingOptions.reporting {
             var config = try common.configuration(seed: seed)
-            if let freeze { config.freeze = try ZooTrain.FreezeSpec(parsing: freeze) }
+            if let freeze { config.freeze = try FreezeSpec(parsing: freeze) }
             let zoo = try store.open()
-            let model = try ExperimentOptions.loadModel(zoo, reference)
-            let data = try ExperimentOptions.loadData(common.data, for: model, what: "data file")
+            let model = try common.loadModel(zoo, reference)
+            let data = try common.loadData(common.data, for: model, what: "data file", training: true, skip: common.input.skipLog())
             var description = model.description, tensors = model.tensors
             if newHead {
                 let prepared = try PreparedModel.replacingHead(of: description, tensors: tensors, classes: data.classCount, seed: seed)

@@ -21,7 +21,8 @@ enum Output {
         var value = Double(n)
         var unit = 0
         while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
-        return unit == 0 ? "\(n) B" : String(format: value < 10 ? "%.2f %@" : "%.1f %@", value, units[unit])
+        // The unit is appended, not formatted with %@: bridging it cost more than the number (du at 10,000 versions).
+        return unit == 0 ? "\(n) B" : String(format: value < 10 ? "%.2f" : "%.1f", value) + " " + units[unit]
     }
 
     /// `12.3M`-style parameter count.

@@ -1,68 +1,129 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooFormat
 import ZooModel
 import ZooRegistry
 import ZooTrain
 
-/// `zoo predict REF --data FILE`: one prediction per row, with the model's stored normalisation.
+/// `zoo predict REF IMAGE... [--top K]` and `zoo predict REF --data FILE [--output OUT.npy]`:
+/// the top classes of images or rows for people (a table, or `--json`), or the model's raw
+/// outputs for scripts.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Predict a class for each row of a CSV file.",
+        abstract: "Classify images or rows, or write a model's raw outputs (features of a backbone) as .npy.",
         discussion: """
-        FILE is CSV: the model's input features per row, optionally followed by an integer label \
-        (then shown next to the prediction). A header line and gzip are accepted. The output is \
-        the class's label name when the model has labels, else its index, and its probability.
+        Inputs are image files named on the command line (PNG, JPEG, PGM/PPM), or --data in any \\
+        form train takes (an image folder, a path,label CSV, IDX, .npz, .npy of inputs x, or CSV \\
+        rows: the model's input features, optionally then an integer label, which is then shown \\
+        next to the prediction). Images are preprocessed as the model card says; rows get the \\
+        model's stored normalisation. \\
+        People get a table of the top --top K classes (label names when the model has them) with \\
+        their softmax probabilities: K is 5 for images and 1 for rows unless given. \\
+        --output OUT.npy instead writes the model's raw outputs, float32 [N, ...], one row per \\
+        input: every layer runs and no softmax is added, so a classifier gives its logits and a \\
+        sliced backbone its features (feature extraction). \\
+        Examples: zoo predict mobilenet_v2 cat.jpg dog.png --top 3; \\
+        zoo predict backbone --data images.npz --output features.npy.
         """)
 
     @Argument(help: ArgumentHelp("The model: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
     var reference: String
 
-    @Option(help: ArgumentHelp("Rows to predict (CSV).", valueName: "file"))
-    var data: String
+    @Argument(help: ArgumentHelp("Image files to classify.", valueName: "image"))
+    var images: [String] = []
 
-    @Flag(help: "Print the predictions as JSON.")
+    @Option(help: ArgumentHelp("Inputs: an image folder, a path,label CSV, IDX, .npz, .npy or CSV rows.", valueName: "file"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Classes to show per input, most probable first (default 5 for images, 1 for rows).", valueName: "k"))
+    var top: Int?
+
+    @Option(help: ArgumentHelp("Write the raw outputs, float32 [N, ...], to this .npy file instead of printing classes.", valueName: "out.npy"))
+    var output: String?
+
+    @Flag(help: "Print the predictions (or what --output wrote) as JSON.")
     var json = false
+
+    @OptionGroup(title: "Data") var input: DataOptions
 
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         _ = try StoreText.reference(reference)
+        guard images.isEmpty != (data == nil) else {
+            throw ValidationError(images.isEmpty ? "give image files to classify, or --data FILE" : "give either image files or --data FILE, not both")
+        }
+        if let top, top < 1 { throw ValidationError("--top must be 1 or more, not \(top)") }
+        if let output, output.isEmpty { throw ValidationError("--output must name a file") }
+        try input.validate()
     }
 
     func run() throws {
         try TrainingOptions.reporting {
             let zoo = try store.open()
-            let model = try TrainingOptions.loadRunnable(zoo, reference)
-            let width = model.network.inputShape.reduce(1, *)
-            let (features, truth) = try Self.rows(data, width: width)
-            var rows = Dataset(features: features, featureCount: width, labels: [Int](repeating: 0, count: features.count / width))
-            rows = try rows.normalized(for: model.description)
-            let predictions = try Trainer.predict(network: model.network, features: rows.features)
+            let model = try TrainingOptions.loadRunnable(zoo, reference, imageSize: input.imageSize)
+            let network = model.network
+            let width = network.inputShape.reduce(1, *)
+            let skip = input.skipLog()
+            var source: any DataSource
+            if images.isEmpty, let data {
+                source = try input.open(data, for: model, featureWidth: width, skip: skip)
+            } else {
+                var options = DataLoader.Options(transform: try DataOptions.transform(for: model.description, input: network.inputShape, augment: false), skip: skip)
+                options.labels = nil
+                for file in images where !FileManager.default.fileExists(atPath: file) {
+                    throw TrainError(.invalidData, "image file '\(file)' does not exist; check the path")
+                }
+                source = try DataLoader.open(files: images, options: options)
+                try TrainingOptions.check(source, path: images[0], fits: network)
+            }
+            source = try source.normalized(for: model.description)
+            if let output {
+                try writeOutputs(source, model: model, to: output, skip: skip)
+                return
+            }
+            let (predictions, indices) = try Trainer.predict(network: network, data: source, skip: skip)
+            DataOptions.reportSkipped(skip)
             let labels = model.description.metadata.labels
+            let named = !(source is Dataset) || !images.isEmpty
+            let k = min(top ?? (named ? 5 : 1), network.outputShape.last ?? 1)
+            let truth: [Int]? = source.hasLabels ? { let all = source.labels; return indices.map { all[$0] } }() : nil
             if json {
                 try Output.printJSON(JSONValue.object([
                     "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
-                    "predictions": .array(predictions.enumerated().map { i, p in
+                    "predictions": .array(predictions.enumerated().map { r, p in
                         var o: [String: JSONValue] = [
-                            "row": .number(Double(i + 1)), "class": .number(Double(p.label)),
+                            "row": .number(Double(indices[r] + 1)), "class": .number(Double(p.label)),
                             "probability": .number(Double(p.probabilities[p.label])),
                         ]
+                        if named { o["input"] = .string(source.name(of: indices[r])) }
                         if let labels, labels.indices.contains(p.label) { o["label"] = .string(labels[p.label]) }
-                        if let truth { o["true_class"] = .number(Double(truth[i])) }
+                        if let truth { o["true_class"] = .number(Double(truth[r])) }
+                        if k > 1 {
+                            o["top"] = .array(Self.ranked(p, k).map { c in
+                                var t: [String: JSONValue] = ["class": .number(Double(c)), "probability": .number(Double(p.probabilities[c]))]
+                                if let labels, labels.indices.contains(c) { t["label"] = .string(labels[c]) }
+                                return .object(t)
+                            })
+                        }
                         return .object(o)
                     }),
                 ]))
                 return
             }
-            var table = Table(["row", "prediction", "probability"] + (truth == nil ? [] : ["true"]),
-                              alignments: [.right, .left, .right, .left])
-            for (i, p) in predictions.enumerated() {
-                var cells = [String(i + 1), TrainingOptions.className(p.label, labels: labels),
-                             String(format: "%.4f", p.probabilities[p.label])]
-                if let truth { cells.append(TrainingOptions.className(truth[i], labels: labels)) }
-                table.add(cells)
+            let first = named ? "input" : "row"
+            var table = Table([first, "prediction", "probability"] + (truth == nil ? [] : ["true"]),
+                              alignments: [named ? .left : .right, .left, .right, .left])
+            for (r, p) in predictions.enumerated() {
+                let name = named ? Self.shortName(source.name(of: indices[r])) : String(indices[r] + 1)
+                for (rank, c) in Self.ranked(p, k).enumerated() {
+                    var cells = [rank == 0 ? name : "", TrainingOptions.className(c, labels: labels),
+                                 String(format: "%.4f", p.probabilities[c])]
+                    if let truth, rank == 0 { cells.append(TrainingOptions.className(truth[r], labels: labels)) }
+                    table.add(cells)
+                }
             }
             print(table.render())
             if let truth {
@@ -72,49 +133,36 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    /// Reads rows of `width` features, or `width` features and a label (a first line that is not
-    /// numeric is a header). Returns the features and, when every row had one, the labels.
-    static func rows(_ path: String, width: Int) throws -> (features: [Float], labels: [Int]?) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainError(.invalidData, "data file '\(path)' does not exist or cannot be read; give a CSV file of \(width) features per row")
+    /// Writes the raw outputs of every input as float32 `.npy` and says what it wrote.
+    func writeOutputs(_ source: any DataSource, model: TrainingOptions.Runnable, to path: String, skip: SkipLog?) throws {
+        let (values, indices) = try Trainer.outputs(network: model.network, data: source, skip: skip)
+        DataOptions.reportSkipped(skip)
+        let shape = [indices.count] + model.network.outputShape
+        let bytes = NumpyArray(floats: values, shape: shape).serialized()
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw TrainError(.invalidData, "cannot write '\(path)': \(error.localizedDescription)")
         }
-        var bytes = [UInt8](data)
-        if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TrainError(.invalidData, "data file '\(path)' is not UTF-8 text; expected CSV")
+        if json {
+            var o: [String: JSONValue] = [
+                "model": .string(model.version.reference), "digest": .string(model.version.digest.description),
+                "output": .string(path), "shape": .array(shape.map { .number(Double($0)) }), "dtype": .string("float32"),
+            ]
+            if skip != nil { o["rows"] = .array(indices.map { .number(Double($0 + 1)) }) }
+            try Output.printJSON(JSONValue.object(o))
+            return
         }
-        var features: [Float] = []
-        var labels: [Int] = []
-        var labelled: Bool?
-        for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            if fields.count == 1 && fields[0].isEmpty { continue }
-            let values = fields.map { Float($0) }
-            if values.contains(where: { $0 == nil }) {
-                if n == 0 { continue }
-                throw TrainError(.invalidData, "'\(path)' line \(n + 1): a field is not a number")
-            }
-            let hasLabel = fields.count == width + 1
-            guard fields.count == width || hasLabel else {
-                throw TrainError(.invalidData, "'\(path)' line \(n + 1) has \(fields.count) fields but the model's input is \(width) values; give \(width) features per row (optionally then a label)")
-            }
-            if let l = labelled, l != hasLabel {
-                throw TrainError(.invalidData, "'\(path)' line \(n + 1) has \(fields.count) fields but earlier rows have \(l ? width + 1 : width); every row needs the same width")
-            }
-            labelled = hasLabel
-            let numbers = values.compactMap { $0 }
-            guard numbers.prefix(width).allSatisfy(\.isFinite) else {
-                throw TrainError(.invalidData, "'\(path)' line \(n + 1): a feature is not finite")
-            }
-            features.append(contentsOf: numbers.prefix(width))
-            if hasLabel {
-                guard let label = Int(fields[width]), label >= 0 else {
-                    throw TrainError(.invalidData, "'\(path)' line \(n + 1): the label '\(fields[width])' is not a non-negative integer")
-                }
-                labels.append(label)
-            }
-        }
-        guard labelled != nil else { throw TrainError(.invalidData, "'\(path)' has no rows") }
-        return (features, labelled == true ? labels : nil)
+        print("wrote \(path): float32 \(TrainingOptions.shapeText(shape)), the raw outputs of \(model.version.reference) for \(indices.count) input\(indices.count == 1 ? "" : "s")")
+    }
+
+    /// The `k` most probable classes, best first (ties to the lower class).
+    static func ranked(_ p: Prediction, _ k: Int) -> [Int] {
+        Array(p.probabilities.indices.sorted { p.probabilities[$0] > p.probabilities[$1] || (p.probabilities[$0] == p.probabilities[$1] && $0 < $1) }.prefix(k))
+    }
+
+    /// A file's name as given, without a leading `./`.
+    static func shortName(_ path: String) -> String {
+        path.hasPrefix("./") ? String(path.dropFirst(2)) : path
     }
 }

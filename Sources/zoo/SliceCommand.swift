@@ -61,8 +61,16 @@ struct SliceCommand: ParsableCommand {
             }
             // Tensors no layer lists are not carried; say so rather than lose them silently.
             let listed = Set(result.keptTensors).union(result.droppedTensors)
-            let unlisted = config.tensors.map(\.name).filter { !listed.contains($0) }
+            var unlisted = config.tensors.map(\.name).filter { !listed.contains($0) }
             var warnings = result.warnings
+            // PyTorch's batch-norm counters, which recognised architectures leave out of their layers
+            // (zoo does not use them; PyTorch's load_state_dict fills them in), get one short note.
+            let counters = unlisted.filter { $0.hasSuffix(".num_batches_tracked") && listed.contains(String($0.dropLast(20)) + ".running_mean") }
+            if !counters.isEmpty {
+                let counterSet = Set(counters)
+                unlisted.removeAll { counterSet.contains($0) }
+                warnings.append("\(counters.count) batch-norm num_batches_tracked \(counters.count == 1 ? "counter is" : "counters are") not carried (PyTorch's, unused by zoo)")
+            }
             if !unlisted.isEmpty {
                 warnings.append("\(unlisted.count) \(unlisted.count == 1 ? "tensor belongs" : "tensors belong") to no layer of the description and \(unlisted.count == 1 ? "is" : "are") not carried: \(SurgeryText.names(unlisted, limit: 4))")
             }

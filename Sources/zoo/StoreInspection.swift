@@ -13,14 +13,40 @@ enum StoreInspection {
         var version: ModelVersion
         var tensors: [TensorRecord]?
         var metadata: [String: String]?
+        /// The whole description, blocks with every node.
         var model: ModelDescription
         var runnable: Bool
         var notRunnableBecause: String?
+        /// The recognised architecture (the description's `metadata.architecture`).
+        var architecture: String?
+        /// For a model of inferred layers whose tensors look like a known family: why it is not one.
+        var notRecognisedBecause: String?
         var children: [String]
+        /// The layer table: each layer's op (a block's summary), shapes at the recorded input size, parameters.
+        var layers: [LayerRow]
 
         enum CodingKeys: String, CodingKey {
-            case version, tensors, metadata, model, runnable, children
+            case version, tensors, metadata, model, runnable, children, layers, architecture
             case notRunnableBecause = "not_runnable_because"
+            case notRecognisedBecause = "not_recognised_because"
+        }
+    }
+
+    /// One row of the layer table in `--json`.
+    struct LayerRow: Encodable {
+        var index: Int
+        var name: String
+        var op: String
+        var nodes: Int?
+        var tensors: Int
+        var parameters: Int?
+        var inputShape: [Int]?
+        var outputShape: [Int]?
+        var trainable: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case index, name, op, nodes, tensors, parameters, trainable
+            case inputShape = "input_shape", outputShape = "output_shape"
         }
     }
 
@@ -35,9 +61,19 @@ enum StoreInspection {
         let children = try store.list().filter { $0.parent == version.digest }.map(\.reference)
         let shapes = Dictionary(config.tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         let why = notRunnableReason(config.model, shapes: shapes)
+        let notRecognised = notRecognisedReason(config.model, tensors: config.tensors.map(TensorInfo.init))
+        let summaries = config.model.layerSummaries(shapes: shapes)
         if json {
+            let rows = zip(summaries, config.model.layers).map { row, layer in
+                var nodes: Int?
+                if case .block(let b) = layer.op { nodes = b.nodes.count }
+                return LayerRow(index: row.index, name: row.name, op: row.op, nodes: nodes, tensors: row.tensors.count,
+                                parameters: row.parameters, inputShape: row.inputShape, outputShape: row.outputShape, trainable: row.trainable)
+            }
             try Output.printJSON(Report(version: version, tensors: tensors ? config.tensors : nil, metadata: config.metadata,
-                                        model: config.model, runnable: why == nil, notRunnableBecause: why, children: children))
+                                        model: config.model, runnable: why == nil, notRunnableBecause: why,
+                                        architecture: config.model.metadata.architecture, notRecognisedBecause: notRecognised,
+                                        children: children, layers: rows))
             return
         }
         print("\(version.reference)  \(version.digest)")
@@ -64,7 +100,9 @@ enum StoreInspection {
         for (key, value) in [("task", m.task), ("license", m.license), ("source", m.source), ("notes", m.notes)] {
             if let value { print("\((key + ":").padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
         }
-        if let labels = m.labels { print("labels:     \(labels.joined(separator: ", "))") }
+        if let a = m.architecture ?? notRecognised { print("arch:       \(a)") }
+        if let input = config.model.input { print("input:      \(input.map(String.init).joined(separator: "x"))") }
+        if let labels = m.labels { print("labels:     \(labels.count > 12 ? "\(labels.count) (\(labels.prefix(3).joined(separator: ", ")), ...)" : labels.joined(separator: ", "))") }
         if let metadata = config.metadata, !metadata.isEmpty {
             print("metadata:   " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
@@ -73,7 +111,7 @@ enum StoreInspection {
             print("")
             var table = Table(["#", "LAYER", "OP", "TENSORS", "PARAMS", "OUTPUT", "TRAINABLE"],
                               alignments: [.right, .left, .left, .right, .right, .left, .left])
-            for row in config.model.layerSummaries(shapes: shapes) {
+            for row in summaries {
                 table.add([String(row.index), row.name, row.op, String(row.tensors.count),
                            row.parameters.map(Output.count) ?? "-",
                            row.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? "-",
@@ -98,6 +136,20 @@ enum StoreInspection {
     static func notRunnableReason(_ model: ModelDescription, shapes: [String: [Int]]) -> String? {
         let reasons = model.runnability(tensors: shapes).reasons
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
+
+    /// For a model whose layers are all inferred (imported without a description): why its tensors
+    /// are not the known architecture they resemble, or nil when they resemble none.
+    static func notRecognisedReason(_ model: ModelDescription, tensors: [TensorInfo]) -> String? {
+        guard !model.layers.isEmpty, model.layers.allSatisfy({ $0.op == .inferredBlock }) else { return nil }
+        let match = ArchitectureRecognition.recognise(tensors)
+        switch match {
+        case .notRecognised: return match.summary
+        case .recognised(let name, _):
+            // Imported before zoo knew the architecture.
+            return "the tensors are \(name)'s, but this version was imported without its description; import the file again to get it"
+        case .unknown: return nil
+        }
     }
 
     /// Operation parameters on one line, for people (`--json` shows them whole).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZooData
 import ZooFormat
 import ZooModel
 import ZooRegistry
@@ -10,24 +11,38 @@ import ZooTrain
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a stored model on a CSV file and store the result as a new version.",
+        abstract: "Train a stored model on images, arrays or CSV rows and store the result as a new version.",
         discussion: """
-        FILE is CSV: features then an integer label per row (a header line and gzip are accepted). \
+        FILE is an image folder (one subfolder per class, as torchvision's ImageFolder), a CSV \
+        listing path,label, an IDX file (MNIST family, gzip accepted; labels from --labels or the \
+        labels file beside it), an .npz with arrays x and y, or CSV rows of features then an \
+        integer label (a header line and gzip are accepted); formats/data.md says more. Images \
+        are decoded and preprocessed as the model card says (resize, centre crop, mean and std), \
+        ahead of the trainer on every core; --augment trains on seeded random resized crops and \
+        flips instead. A folder's class names must be among the model's labels, and become its \
+        labels when it has none. \
         Validation data is --val FILE, or a seeded, stratified --val-fraction of FILE. The fitted \
         --normalize is stored in the new version's metadata, so evaluate and predict apply it. \
         Tensors that did not change (a frozen backbone) keep their stored blobs. Same seed, same \
         data, same build: same weights and the same version digest. \
-        A model the trainer cannot run (inferred layers, missing tensors) is refused before any work.
+        A model the trainer cannot run (inferred layers, missing tensors) is refused before any work. \
+        Examples: zoo train digits59 --data zoo/datasets/digits-target-train.csv.gz --freeze backbone; \
+        zoo train mnv2-pets --data pets/train --image-size 160 --augment --epochs 5.
         """)
 
     @Argument(help: ArgumentHelp("The model to train: name, name:N, name:tag or name@sha256:hex.", valueName: "ref"))
     var reference: String
 
-    @Option(help: ArgumentHelp("Training data (CSV, features then label).", valueName: "file"))
+    @Option(help: ArgumentHelp("Training data: an image folder, a path,label CSV, IDX, .npz (x, y) or CSV rows (features then label).", valueName: "file"))
     var data: String
 
-    @Option(help: ArgumentHelp("Validation data (CSV).", valueName: "file"))
+    @Option(help: ArgumentHelp("Validation data, in any form --data takes.", valueName: "file"))
     var val: String?
+
+    @OptionGroup(title: "Data") var input: DataOptions
+
+    @Flag(help: "Augment training images: seeded random resized crops (scale 0.08-1, ratio 3/4-4/3) and horizontal flips, as torchvision's RandomResizedCrop + RandomHorizontalFlip.")
+    var augment = false
 
     @Option(help: ArgumentHelp("Hold out this fraction of --data for validation (default 0.2 unless --val).", valueName: "x"))
     var valFraction: Double?
@@ -54,6 +69,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         if val != nil && valFraction != nil { throw ValidationError("give either --val FILE or --val-fraction X, not both") }
+        try input.validate()
         if let f = valFraction, !(f >= 0 && f < 1) { throw ValidationError("--val-fraction must be from 0 up to (not including) 1, not \(f)") }
         if let saveAs {
             let ref = try StoreText.reference(saveAs)
@@ -70,13 +86,17 @@ struct TrainCommand: ParsableCommand {
             let zoo = try store.open()
             // The model first: a model that cannot run is refused before the data is read.
             let model = try TrainingOptions.loadRunnable(zoo, reference, frozenLayers: { d in try config.freeze.frozenLayerCount(for: d) },
-                                                         seed: config.seed)
+                                                         seed: config.seed, imageSize: input.imageSize)
             let network = model.network
-            let all = try TrainingOptions.loadData(data, for: network)
-            var training = all, validation: Dataset?
+            let skip = input.skipLog()
+            let all = try input.open(data, for: model, augment: augment, skip: skip)
+            if augment && !all.augments {
+                throw TrainError(.invalidData, "--augment applies to images, and '\(data)' holds feature rows or float arrays")
+            }
+            var training = all, validation: (any DataSource)?
             let fraction = val == nil ? (valFraction ?? 0.2) : 0
             if let val {
-                validation = try TrainingOptions.loadData(val, for: network, what: "validation file")
+                validation = try input.open(val, for: model, what: "validation file", labelsPath: "", skip: skip)
             } else if fraction > 0 {
                 let parts = all.split(validationFraction: fraction, seed: config.seed)
                 training = parts.train
@@ -84,13 +104,20 @@ struct TrainCommand: ParsableCommand {
             }
             guard training.count > 0 else { throw TrainError(.invalidData, "'\(data)' leaves no training rows; give more rows or a smaller --val-fraction") }
             let method = try normalize.map { try NormalizationMethod(parsing: $0) }
-            let normalization = method.map { training.fitNormalization($0) } ?? model.description.metadata.normalization
+            var normalization = model.description.metadata.normalization
+            if let method {
+                guard let rows = training as? Dataset else {
+                    throw TrainError(.invalidData, "--normalize fits on feature rows, and '\(data)' is image data; images are normalised by the model card's preprocessing (mean and std)")
+                }
+                normalization = rows.fitNormalization(method)
+            }
             if let normalization {
                 training = try training.normalized(normalization)
                 validation = try validation?.normalized(normalization)
             }
 
-            let trainer = Trainer(configuration: config)
+            var trainer = Trainer(configuration: config)
+            trainer.skip = skip
             let width = Self.columnWidths
             if !json {
                 print("training \(model.version.reference) \(model.version.digest.short): \(training.count) training rows, "
@@ -113,16 +140,25 @@ struct TrainCommand: ParsableCommand {
                 progress?.advance(to: UInt64(b.batch))
             })
 
+            DataOptions.reportSkipped(skip)
             var description = model.description
             description.metadata.normalization = normalization
+            // A folder's class names name the outputs of a model that had no labels.
+            if description.metadata.labels == nil, let names = all.classNames, names.count == network.outputShape.reduce(1, *) {
+                description.metadata.labels = names
+            }
             var parameters = config.lineageParameters
-            parameters["data"] = .string(try TrainingOptions.fileDigest(data))
+            parameters["data"] = .string(try DataOptions.digest(data, all))
             parameters["data_rows"] = .number(Double(all.count))
-            if let val {
-                parameters["val"] = .string(try TrainingOptions.fileDigest(val))
+            if let val, let validation {
+                parameters["val"] = .string(try DataOptions.digest(val, validation))
             } else {
                 parameters["val_fraction"] = .number(fraction)
             }
+            // Recorded only when used, so runs without them keep their digests.
+            if let size = input.imageSize { parameters["image_size"] = .number(Double(size)) }
+            if augment { parameters["augment"] = .string("random_resized_crop+hflip") }
+            if let skip { parameters["skipped_bad"] = .number(Double(skip.count)) }
             parameters["normalize"] = .string(normalize ?? (normalization == nil ? "none" : "model"))
             parameters["frozen_layers"] = .number(Double(result.frozenLayers))
             // Timings are left out of the lineage: they differ between runs, the digest must not.

@@ -60,7 +60,7 @@ struct TrainingOptions: ParsableArguments {
         c.labelSmoothing = labelSmoothing
         c.clipNorm = clip
         c.seed = seed
-        if let freeze { c.freeze = try ZooTrain.FreezeSpec(parsing: freeze) }
+        if let freeze { c.freeze = try FreezeSpec(parsing: freeze) }
         try c.validate()
         return c
     }
@@ -80,13 +80,20 @@ extension TrainingOptions {
     /// Loads `reference` and builds its network, refusing (with every reason) a model the trainer
     /// cannot run: inferred layers, no input shape, missing or misshapen tensors, an op it lacks,
     /// a dtype other than F32. Nothing is decoded before the description passes.
+    ///
+    /// `imageSize` (`--image-size`) runs the model on N × N images: its input and preprocessing
+    /// are resized first (the returned description carries them, so a trained version records them).
     static func loadRunnable(_ zoo: Store, _ reference: String, frozenLayers: (ModelDescription) throws -> Int? = { _ in nil },
-                             seed: UInt64 = 0) throws -> Runnable {
+                             seed: UInt64 = 0, imageSize: Int? = nil) throws -> Runnable {
         let (version, manifest, config) = try zoo.load(try ModelReference(parsing: reference))
-        let description = config.surgeryDescription
+        var description = config.surgeryDescription
+        if let imageSize, description.runnability(tensors: nil).isRunnable {
+            description = try description.withImageSize(imageSize)
+        }
         let runnability = description.runnability(tensors: config.tensorShapes)
         guard runnability.isRunnable else {
-            throw TrainError(.unsupportedLayer, "\(version.reference) cannot be run by the trainer:\n"
+            let at = imageSize.map { " on \($0)x\($0) images (--image-size \($0))" } ?? ""
+            throw TrainError(.unsupportedLayer, "\(version.reference) cannot be run by the trainer\(at):\n"
                                     + runnability.reasons.map { "  - " + $0 }.joined(separator: "\n"))
         }
         let tensors = try zoo.floatTensors(manifest: manifest, config: config)
@@ -100,26 +107,19 @@ extension TrainingOptions {
                         tensors: tensors, network: network)
     }
 
-    /// Loads a CSV data file (features then an integer label; gzip accepted) and checks that it
-    /// fits `network`: the feature count is the model's input size and every label is one of its outputs.
-    static func loadData(_ path: String, for network: Network, what: String = "data file") throws -> Dataset {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TrainError(.invalidData, "\(what) '\(path)' does not exist; give a CSV file of features then an integer label")
-        }
-        let data = try Dataset.load(csvAt: path)
-        try check(data, path: path, fits: network)
-        return data
-    }
-
-    /// The data's feature count must be the model's input size, and its labels among the outputs.
-    static func check(_ data: Dataset, path: String, fits network: Network) throws {
+    /// The data's sample size must be the model's input size, and its labels among the outputs.
+    /// With `labels` false only the size is checked (the experiments replace the classifier).
+    static func check(_ data: some DataSource, path: String, fits network: Network, labels: Bool = true) throws {
         let width = network.inputShape.reduce(1, *)
-        guard data.featureCount == width else {
-            throw TrainError(.invalidData, "'\(path)' has \(data.featureCount) features per row but the model's input is \(shapeText(network.inputShape)) = \(width) values; each row must be \(width) features then a label")
+        guard data.sampleCount == width else {
+            if data is Dataset && data.sampleShape.count == 1 {
+                throw TrainError(.invalidData, "'\(path)' has \(data.sampleCount) features per row but the model's input is \(shapeText(network.inputShape)) = \(width) values; each row must be \(width) features then a label")
+            }
+            throw TrainError(.invalidData, "'\(path)' gives samples of shape \(shapeText(data.sampleShape)) (\(data.sampleCount) values) but the model's input is \(shapeText(network.inputShape)) = \(width) values; reshape the arrays, or use a model with this input")
         }
         let classes = network.outputShape.reduce(1, *)
-        if let (row, label) = data.labels.enumerated().first(where: { $0.element >= classes }) {
-            throw TrainError(.invalidData, "'\(path)' row \(row + 1) has label \(label), but the model has \(classes) outputs (labels 0 to \(classes - 1)); check the label column or give the model a head with more outputs")
+        if labels, data.hasLabels, let (row, label) = data.labels.enumerated().first(where: { $0.element >= classes }) {
+            throw TrainError(.invalidData, "'\(path)' \(data is Dataset ? "row" : "sample") \(row + 1) has label \(label), but the model has \(classes) outputs (labels 0 to \(classes - 1)); check the labels or give the model a head with more outputs")
         }
     }
 
@@ -131,11 +131,14 @@ extension TrainingOptions {
         return "sha256:" + SHA256Digest.hex([UInt8](data))
     }
 
-    /// Runs a command's body, turning a trainer error into `error: <message>` on stderr and exit
-    /// status 1; store, model and format errors go through `SurgeryText.reporting` alike.
+    /// Runs a command's body, turning a trainer or data error into `error: <message>` on stderr
+    /// and exit status 1; store, model and format errors go through `SurgeryText.reporting` alike.
     static func reporting(_ body: () throws -> Void) throws {
         try SurgeryText.reporting {
             do { try body() } catch let error as TrainError {
+                Output.warn("error: \(error.message)")
+                throw ExitCode(Output.dataErrorCode)
+            } catch let error as DataError {
                 Output.warn("error: \(error.message)")
                 throw ExitCode(Output.dataErrorCode)
             }

@@ -14,11 +14,14 @@ struct VerifyCommand: ParsableCommand {
 
         For the store (no argument) or one stored version (REF): checks every blob's SHA-256 \
         digest and every chunk's CRC32, and reports temporary files and unreferenced blobs \
-        (which `zoo gc` removes). Exits 1 naming what is bad.
+        (which `zoo gc` removes). Exits 1 naming what is bad. With --deep it also decodes every \
+        tensor (each distinct stream once) and checks the SHA-256 of its raw bytes against the \
+        version's record: slower, it reads what a reader of the values gets.
 
         Examples:
           zoo verify
-          zoo verify digits-mlp:2
+          zoo verify --deep
+          zoo verify digits-mlp:2 --deep --json
           zoo verify model.zckpt
           zoo verify model.safetensors
 
@@ -35,13 +38,16 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "For the store: print the report as JSON.")
     var json = false
 
+    @Flag(help: "For the store: also decode every tensor and check the SHA-256 of its raw bytes (files are always checked so).")
+    var deep = false
+
     func validate() throws {
         if let target { try TargetArgument(target).validate() }
     }
 
     func run() throws {
         guard let target, case .file(let file) = TargetArgument(target) else {
-            try StoreVerification.run(reference: target, store: store, json: json)
+            try StoreVerification.run(reference: target, store: store, json: json, deep: deep)
             return
         }
         try Output.reportingFailures { () throws(FormatError) in

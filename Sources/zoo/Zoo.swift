@@ -2,13 +2,13 @@ import ArgumentParser
 
 /// The `zoo` command: a model zoo and checkpoint manager for transfer learning.
 @main
-struct Zoo: ParsableCommand {
+struct Zoo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A model zoo and checkpoint manager for transfer learning.",
         discussion: """
         Keep pretrained networks in a versioned, compressed store; inspect them; cut a backbone;
-        graft a head; fine-tune; export to safetensors or .zckpt.
+        graft a head; fine-tune; export to safetensors or .zckpt; push and pull through OCI registries.
 
         Files: inspect, convert and verify work on .zckpt and .safetensors files directly.
         """,
@@ -27,6 +27,11 @@ struct Zoo: ParsableCommand {
             GcCommand.self,
             DuCommand.self,
             LineageCommand.self,
+            // Registries (issue 12).
+            PushCommand.self,
+            PullCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
             // Surgery commands (issue 4).
             SliceCommand.self,
             GraftCommand.self,

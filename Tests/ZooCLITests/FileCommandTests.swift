@@ -62,11 +62,16 @@ final class Scratch {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func wrongExtensionIsAUsageError() throws {
+    @Test func contentNotExtensionTellsTheFormat() throws {
+        // A safetensors file named .bin is read as safetensors (formats/pytorch-checkpoints.md, §2.3).
         let scratch = Scratch()
         let result = try ZooRunner.run("inspect", scratch.write("m.bin", officialFile))
-        #expect(result.status == 64)
-        #expect(result.stderr.contains("must end in .zckpt or .safetensors"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("format      safetensors"))
+        // A path that does not exist and is not named like a checkpoint is a usage error.
+        let missing = try ZooRunner.run("inspect", scratch.path + "/m.foo")
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("is not named like a checkpoint"))
     }
 
     @Test func corruptSafetensorsExitsOneNamingTheProblem() throws {

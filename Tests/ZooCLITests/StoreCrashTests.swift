@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ZooFormat
+import ZooModel
 @testable import ZooRegistry
 
 /// Writers killed mid-import, and writers running at the same time, leave a store that verifies
@@ -96,5 +98,47 @@ import Testing
         // Each writer imports the same file 20 times: content addressing gives one manifest per file.
         #expect(Set(versions.map(\.digest)).count == 2)
         #expect(try store.verify().ok)
+    }
+
+    @Test func readersKilledWhileRebuildingTheSummaryCacheLeaveCorrectAnswers() throws {
+        let dir = try StoreCLI.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let zoo = dir + "/zoo"
+        let store = try Store.create(at: zoo)
+        // 300 versions, staged in one writer, so a rebuild of the cache takes a while.
+        let writer = try StoreWriter(store: store)
+        var parent: Digest?
+        for v in 0..<300 {
+            let bytes = (0..<64).map { UInt8(truncatingIfNeeded: $0 &+ v % 5) }
+            let record = TensorRecord(name: "w", dtype: .u8, shape: [64], codec: .raw, rawBytes: 64, storedBytes: 64,
+                                      sha256: SHA256Digest.hex(bytes),
+                                      chunks: [ChunkRecord(offset: 0, storedLength: 64, rawLength: 64, crc32: CRC32.checksum(bytes))])
+            try bytes.withUnsafeBytes { try writer.addEncoded(record: record, stream: $0) }
+            parent = try writer.stage(name: "m\(v % 3)", metadata: nil,
+                                      model: ModelDescription(layers: [], lineage: LineageRecord(parent: parent?.description, operation: "step")))
+        }
+        _ = try writer.commitStaged()
+        let expected = try StoreCLI.run(["du", "--json", "--zoo", zoo]).stdout
+        let cache = zoo + "/.zoo/cache"
+        let t0 = Date()
+        try FileManager.default.removeItem(atPath: cache)
+        #expect(try StoreCLI.run(["du", "--json", "--zoo", zoo]).stdout == expected)
+        let duration = Date().timeIntervalSince(t0)
+        var rng = SplitMix(state: 99)
+        for i in 0..<12 {
+            // Half the runs start without a cache, half with whatever the last kill left.
+            if i % 2 == 0 { try? FileManager.default.removeItem(atPath: cache) }
+            let p = StoreCLI.start(["du", "--zoo", zoo])
+            p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try p.run()
+            usleep(UInt32(rng.unit() * duration * 1_000_000))
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+            let answer = try StoreCLI.run(["du", "--json", "--zoo", zoo])
+            #expect(answer.status == 0 && answer.stdout == expected, "after kill \(i)")
+            #expect(try StoreCLI.run(["lineage", "m2", "--json", "--zoo", zoo]).status == 0)
+        }
+        #expect(try Store.open(zoo).verify().ok)
     }
 }

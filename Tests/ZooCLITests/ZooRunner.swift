@@ -31,6 +31,11 @@ struct ZooRunner {
 
     /// Runs `zoo` with `arguments` and waits for it.
     static func run(_ arguments: String...) throws -> Result {
+        try run(arguments: arguments)
+    }
+
+    /// Runs `zoo` with an argument array and waits for it.
+    static func run(arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -43,7 +43,7 @@ import Testing
         ("conv2d:16:3:q2", 1, "q2"),
         ("conv2d:16:3:pad-1", 1, "pad-1"),
         ("conv2d:16:3:s1:s2", 1, "twice"),
-        ("maxpool2d:2:pad1", 1, "padding"),
+        ("maxpool2d:2:g2", 1, "unknown option"),
         ("relu:3", 1, "relu:3"),
         ("dropout:1.5", 1, "dropout:1.5"),
         ("dense:4,", 2, "empty item"),

@@ -88,4 +88,19 @@ import ZooModel
             #expect(error.message.contains("Float32"))
         }
     }
+
+    @Test func leavesOutUnusedBatchNormCounters() throws {
+        // PyTorch's int64 counters beside a recognised architecture's tensors: not decoded, not refused.
+        let f = try StoreFixture()
+        let counter = [UInt8](repeating: 0, count: 8)
+        let writer = try StoreWriter(store: f.store)
+        let weight = (0..<4).flatMap { withUnsafeBytes(of: Float($0).bitPattern.littleEndian, Array.init) }
+        _ = try weight.withUnsafeBytes { try writer.addTensor(name: "bn.weight", dtype: .f32, shape: [4], raw: $0, codec: .raw, level: 1) }
+        _ = try counter.withUnsafeBytes { try writer.addTensor(name: "bn.num_batches_tracked", dtype: .i64, shape: [], raw: $0, codec: .raw, level: 1) }
+        let model = ModelDescription(layers: [Layer(name: "bn", op: .inferredBlock, tensors: ["weight": "bn.weight"])])
+        _ = try writer.commit(name: "bn", tag: nil, metadata: nil, model: model)
+        let (_, manifest, config) = try f.store.load(try ModelReference(parsing: "bn"))
+        let values = try f.store.floatTensors(manifest: manifest, config: config)
+        #expect(values == ["bn.weight": [0, 1, 2, 3]])
+    }
 }

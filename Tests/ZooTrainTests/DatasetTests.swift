@@ -21,7 +21,7 @@ struct DatasetTests {
         #expect(d.features == [1, 2, 3.5, -4])
         #expect(d.labels == [0, 1])
         for bad in ["1,2,0\n1,2\n", "1,x,0\n2,2,0\n1,y,0\n", "1,2,0.5\n", "1,2,-1\n", ""] {
-            #expect(throws: TrainError.self) { _ = try Dataset.parseCSV(bad) }
+            #expect(throws: DataError.self) { _ = try Dataset.parseCSV(bad) }
         }
     }
 

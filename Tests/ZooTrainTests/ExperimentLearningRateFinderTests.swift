@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 @testable import ZooModel
+import ZooModel
 @testable import ZooTrain
 
 @Suite struct ExperimentLearningRateFinderTests {
     /// Three Gaussian blobs in 4 dimensions (unit variance, centres 3 apart), 300 rows.
     static func blobs(seed: UInt64) -> Dataset {
-        var g = SeededGenerator(seed: seed)
+        var g = SeededRandom.splitMix(seed: seed)
         func normal() -> Float {
-            let u = max(g.nextUnit(), 1e-12), v = g.nextUnit()
+            let u = max(g.unit(), 1e-12), v = g.unit()
             return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
         }
         let centres: [[Float]] = [[1.5, 0, 0, 0], [0, 1.5, 0, 0], [0, 0, 1.5, 0]]

@@ -14,6 +14,9 @@ struct ForwardVectorTests {
         var output_eval: Array
         var output_train: Array
         var tensors_after_train: [String: [Double]]
+        /// r of L = Σ y_train·r, and every parameter's dL/dθ (block vectors only).
+        var loss_weights: Array?
+        var gradients: [String: [Double]]?
     }
 
     func load(_ name: String) throws -> Vector {

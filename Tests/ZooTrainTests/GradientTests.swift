@@ -1,4 +1,5 @@
 import Testing
+import ZooModel
 @testable import ZooTrain
 
 /// Every op's backward against central finite differences of L = Σ y·r for a fixed random r.
@@ -52,10 +53,38 @@ struct GradientTests {
         check(layer, input: randomTensor([2, 2, 6, 5], seed: 7))
     }
 
+    @Test func conv2dWithEveryOption() {
+        // Groups, dilation, a rectangular kernel and stride, asymmetric ("same" for stride 2) padding.
+        let grouped = Conv2dLayer(weight: Parameter(name: "w", value: randomTensor([4, 1, 3, 2], seed: 40)),
+                                  bias: Parameter(name: "b", value: randomTensor([4], seed: 41)),
+                                  stride: Size2d(height: 2, width: 1), padding: Padding2d(top: 0, left: 1, bottom: 1, right: 0),
+                                  dilation: Size2d(height: 1, width: 2), groups: 2)
+        check(grouped, input: randomTensor([2, 2, 6, 5], seed: 42))
+        // Depthwise (the direct kernels), stride 2 with TensorFlow's asymmetric padding.
+        let depthwise = Conv2dLayer(weight: Parameter(name: "w", value: randomTensor([3, 1, 3, 3], seed: 43)),
+                                    bias: nil, stride: Size2d(2), padding: Padding2d(top: 0, left: 0, bottom: 1, right: 1), groups: 3)
+        check(depthwise, input: randomTensor([2, 3, 6, 7], seed: 44))
+        // 1×1 (the product straight on the planes).
+        let pointwise = Conv2dLayer(weight: Parameter(name: "w", value: randomTensor([3, 4, 1, 1], seed: 45)),
+                                    bias: Parameter(name: "b", value: randomTensor([3], seed: 46)))
+        check(pointwise, input: randomTensor([2, 4, 3, 3], seed: 47))
+    }
+
     @Test func maxAndAveragePool() {
         check(Pool2dLayer(kind: .max, kernel: 2, stride: 2), input: separatedInput([2, 2, 5, 6], seed: 8))
         check(Pool2dLayer(kind: .max, kernel: 3, stride: 1), input: separatedInput([1, 2, 5, 5], seed: 9))
         check(Pool2dLayer(kind: .average, kernel: 2, stride: 1), input: randomTensor([2, 2, 4, 5], seed: 10))
+        // The ResNet stem's pooling (3×3, stride 2, padding 1), ceil mode, and averages with and
+        // without the padding counted.
+        check(Pool2dLayer(kind: .max, kernel: Size2d(3), stride: Size2d(2), padding: Padding2d(1)), input: separatedInput([2, 2, 6, 7], seed: 48))
+        check(Pool2dLayer(kind: .max, kernel: Size2d(height: 2, width: 3), stride: Size2d(2),
+                          padding: Padding2d(top: 1, left: 0, bottom: 0, right: 1), ceilMode: true),
+              input: separatedInput([1, 2, 5, 6], seed: 49))
+        check(Pool2dLayer(kind: .average, kernel: Size2d(3), stride: Size2d(2), padding: Padding2d(1), ceilMode: true),
+              input: randomTensor([2, 2, 6, 6], seed: 50))
+        check(Pool2dLayer(kind: .average, kernel: Size2d(height: 3, width: 2), stride: Size2d(height: 2, width: 1),
+                          padding: Padding2d(top: 1, left: 1, bottom: 1, right: 0), countIncludePad: false),
+              input: randomTensor([1, 3, 5, 4], seed: 51))
     }
 
     @Test func globalPoolAndFlatten() {
@@ -63,9 +92,22 @@ struct GradientTests {
         check(FlattenLayer(), input: randomTensor([2, 3, 2, 2], seed: 12))
     }
 
-    @Test(arguments: [ActivationLayer.Kind.relu, .gelu, .tanh, .sigmoid])
+    @Test(arguments: ActivationLayer.Kind.allCases)
     func activation(kind: ActivationLayer.Kind) {
         check(ActivationLayer(kind), input: separatedInput([3, 8], seed: 13, gap: 0.11))
+        // Wide enough to cross ReLU6's 6 and the hard functions' ±3, never within a step of them.
+        check(ActivationLayer(kind), input: separatedInput([2, 13], seed: 30, gap: 0.55))
+    }
+
+    @Test func adaptiveAveragePool() {
+        // 5x7 to 1x1, 2x3 and 3x3: PyTorch's bins overlap where the output does not divide the input.
+        for (oh, ow) in [(1, 1), (2, 3), (3, 3), (5, 7)] {
+            check(AdaptiveAvgPool2dLayer(height: oh, width: ow), input: randomTensor([2, 3, 5, 7], seed: 31))
+        }
+    }
+
+    @Test func identity() {
+        check(IdentityLayer(), input: randomTensor([2, 3, 2], seed: 32))
     }
 
     @Test func softmax() {

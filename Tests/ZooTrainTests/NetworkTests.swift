@@ -76,20 +76,20 @@ struct NetworkTests {
     }
 
     @Test func freezeSpecs() throws {
-        #expect(try ZooTrain.FreezeSpec.none.frozenLayerCount(for: cnn) == 0)
-        #expect(try ZooTrain.FreezeSpec.backbone.frozenLayerCount(for: cnn) == 7)
-        #expect(try ZooTrain.FreezeSpec.layers(3).frozenLayerCount(for: cnn) == 3)
+        #expect(try FreezeSpec.none.frozenLayerCount(for: cnn) == 0)
+        #expect(try FreezeSpec.backbone.frozenLayerCount(for: cnn) == 7)
+        #expect(try FreezeSpec.layers(3).frozenLayerCount(for: cnn) == 3)
         var described = cnn
         described.frozenLayers = 4
-        #expect(try ZooTrain.FreezeSpec.description.frozenLayerCount(for: described) == 4)
-        expectError(.invalidConfiguration) { _ = try ZooTrain.FreezeSpec.layers(20).frozenLayerCount(for: cnn) }
+        #expect(try FreezeSpec.model.frozenLayerCount(for: described) == 4)
+        expectError(.invalidConfiguration) { _ = try FreezeSpec.layers(20).frozenLayerCount(for: cnn) }
         // A grafted model's backbone ends where its recorded head begins, even when the head has
         // several layers with parameters (the last-parameter rule would freeze part of the head).
         var grafted = cnn
         let headStart = grafted.layers.count - 3
         for i in headStart..<grafted.layers.count { grafted.layers[i].name = "head.\(i - headStart)" }
         grafted.lineage = LineageRecord(parent: nil, operation: "graft", parameters: ["prefix": .string("head")])
-        #expect(try ZooTrain.FreezeSpec.backbone.frozenLayerCount(for: grafted) == headStart)
+        #expect(try FreezeSpec.backbone.frozenLayerCount(for: grafted) == headStart)
     }
 
     @Test func finalSoftmaxIsLeftOutOfTheLoss() throws {

@@ -20,9 +20,9 @@ struct ParsingTests {
         #expect(try OptimizerKind(name: "SGD", momentum: 0.9, nesterov: true) == .sgd(momentum: 0.9, nesterov: true))
         #expect(try OptimizerKind(name: "adamw") == .adamW())
         #expect(throws: TrainError.self) { _ = try OptimizerKind(name: "lion") }
-        #expect(try ZooTrain.FreezeSpec(parsing: "backbone") == .backbone)
-        #expect(try ZooTrain.FreezeSpec(parsing: "3") == .layers(3))
-        #expect(throws: TrainError.self) { _ = try ZooTrain.FreezeSpec(parsing: "-1") }
+        #expect(try FreezeSpec(parsing: "backbone") == .backbone)
+        #expect(try FreezeSpec(parsing: "3") == .layers(3))
+        #expect(throws: TrainError.self) { _ = try FreezeSpec(parsing: "-1") }
         #expect(try NormalizationMethod(parsing: "scale:16") == .scale(16))
         #expect(try NormalizationMethod(parsing: "standardize") == .standardize)
         #expect(throws: TrainError.self) { _ = try NormalizationMethod(parsing: "scale:0") }

@@ -1,4 +1,5 @@
 import Foundation
+import ZooModel
 @testable import ZooTrain
 
 /// Paths inside the repository, found from this file so tests never depend on the working directory.
@@ -43,7 +44,7 @@ func separatedInput(_ shape: [Int], seed: UInt64, gap: Float = 0.05) -> Tensor {
         let k = Float(i / 2 + 1) * gap
         return i % 2 == 0 ? k : -k
     }
-    var g = SeededGenerator(seed: seed)
+    var g = SeededRandom.splitMix(seed: seed)
     g.shuffle(&values)
     return Tensor(shape: shape, data: values)
 }

@@ -8,7 +8,7 @@ struct TrainerTests {
         (try? Dataset.load(csvAt: TestPaths.digits.path)) ?? Dataset(features: [], featureCount: 64, labels: [])
     }()
 
-    func smallRun(seed: UInt64, freeze: ZooTrain.FreezeSpec = .none, dropout: Bool = true) throws -> (TrainingResult, [String: [Float]]) {
+    func smallRun(seed: UInt64, freeze: FreezeSpec = .none, dropout: Bool = true) throws -> (TrainingResult, [String: [Float]]) {
         let data = Self.digits.subset(Array(0..<200))
         let normalised = try data.normalized(Normalization(mean: [0], std: [16]))
         var ops: [LayerOp] = [.dense(outFeatures: 16), .batchnorm(eps: 1e-5, momentum: 0.1), .relu]

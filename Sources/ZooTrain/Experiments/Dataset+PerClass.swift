@@ -1,8 +1,11 @@
+import ZooData
+import ZooModel
+
 extension Dataset {
     /// The seed of a run's training subset, derived from the run's seed on its own stream so that
     /// the subset does not correlate with the head's initialisation or the shuffling.
     public static func subsetSeed(for seed: UInt64) -> UInt64 {
-        var generator = SeededGenerator.derived(seed: seed, stream: 0x5EB5E7)
+        var generator = SeededRandom.derived(seed: seed, stream: 0x5EB5E7)
         return generator.next()
     }
 
@@ -12,21 +15,6 @@ extension Dataset {
     /// A class with fewer than `perClass` examples is an error naming it: a smaller class would
     /// silently unbalance the comparison.
     public func perClassSubset(_ perClass: Int, seed: UInt64) throws(TrainError) -> Dataset {
-        guard perClass >= 1 else {
-            throw TrainError(.invalidConfiguration, "training-set size per class must be at least 1, not \(perClass)")
-        }
-        var byClass: [Int: [Int]] = [:]
-        for (i, l) in labels.enumerated() { byClass[l, default: []].append(i) }
-        var generator = SeededGenerator(seed: seed)
-        var chosen: [Int] = []
-        for label in byClass.keys.sorted() {
-            var rows = byClass[label] ?? []
-            guard rows.count >= perClass else {
-                throw TrainError(.invalidData, "class \(label) has only \(rows.count) training examples, fewer than the \(perClass) per class asked for; use smaller sizes or more data")
-            }
-            generator.shuffle(&rows)
-            chosen += rows.prefix(perClass)
-        }
-        return subset(chosen.sorted())
+        subset(try DataSplit.perClass(labels: labels, perClass: perClass, seed: seed))
     }
 }

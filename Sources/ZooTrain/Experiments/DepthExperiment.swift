@@ -1,4 +1,5 @@
 import Dispatch
+import ZooData
 import ZooModel
 
 /// "How much of the front of the network do I need?": for each cut point N, keeps the first N
@@ -10,9 +11,9 @@ public struct DepthExperiment: Sendable {
     /// The pretrained tensors by name.
     public var tensors: [String: [Float]]
     /// Training data (a per-class subset of it when `sizePerClass` is set).
-    public var training: Dataset
+    public var training: any DataSource
     /// The held-out test set.
-    public var test: Dataset
+    public var test: any DataSource
     /// Cut points (layers kept); nil: 0 and every point after a layer that is not the classifier,
     /// up to the layer before the last dense one.
     public var cutPoints: [Int]?
@@ -26,7 +27,7 @@ public struct DepthExperiment: Sendable {
     public var headInit: InitScheme = .pytorch
 
     /// An experiment over the given data and seeds with the given budget.
-    public init(model: ModelDescription, tensors: [String: [Float]], training: Dataset, test: Dataset,
+    public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
                 cutPoints: [Int]? = nil, sizePerClass: Int? = nil, seeds: [UInt64], configuration: TrainingConfiguration) {
         self.model = model
         self.tensors = tensors

@@ -1,4 +1,5 @@
 import Foundation
+import ZooData
 import ZooModel
 
 /// The learning-rate range test (Smith 2017, fastai's `lr_find`): trains from the given weights for
@@ -35,7 +36,7 @@ public struct LearningRateFinder: Sendable {
 
     /// Runs the test on `network` (trained in place) with batches drawn from `data`, reshuffled
     /// with the configuration's seed each time the data runs out.
-    public func run(network: Network, data: Dataset) throws(TrainError) -> LearningRateFinderResult {
+    public func run(network: Network, data: some DataSource) throws(TrainError) -> LearningRateFinderResult {
         guard startRate > 0, endRate > startRate, endRate.isFinite else {
             throw TrainError(.invalidConfiguration, "the rate range must satisfy 0 < start < end, not \(startRate) to \(endRate)")
         }
@@ -65,7 +66,7 @@ public struct LearningRateFinder: Sendable {
         for step in 0..<steps {
             if cursor + configuration.batchSize > order.count || order.isEmpty {
                 order = Array(0..<data.count)
-                var generator = SeededGenerator.derived(seed: configuration.seed, stream: pass + 1)
+                var generator = SeededRandom.derived(seed: configuration.seed, stream: pass + 1)
                 generator.shuffle(&order)
                 pass += 1
                 cursor = 0
@@ -73,7 +74,9 @@ public struct LearningRateFinder: Sendable {
             let indices = Array(order[cursor..<min(order.count, cursor + configuration.batchSize)])
             cursor += indices.count
             let rate = startRate * exp(ratio * Double(step) / Double(steps - 1))
-            let (x, y) = Trainer.batch(data, indices: indices, inputShape: network.inputShape)
+            let (inputs, y): ([Float], [Int])
+            do throws(DataError) { (inputs, y) = try data.batch(indices) } catch { throw TrainError(error) }
+            let x = Tensor(shape: [indices.count] + network.inputShape, data: inputs)
             let logits = network.forward(x, training: true, upTo: logitLayers)
             let (loss, grad, _) = Loss.softmaxCrossEntropy(logits: logits, labels: y, labelSmoothing: configuration.labelSmoothing)
             guard loss.isFinite else { stopReason = "diverged"; break }

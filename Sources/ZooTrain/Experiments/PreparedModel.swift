@@ -71,9 +71,17 @@ public struct PreparedModel: Sendable {
         }
     }
 
-    /// The same architecture with fresh tensors from `Network.initialTensors` (PyTorch's default
-    /// initialisation) seeded with `seed`: the "from scratch" control.
-    public func reinitialized(seed: UInt64) throws(TrainError) -> PreparedModel {
-        PreparedModel(description: description, tensors: try Network.initialTensors(for: description, seed: seed), backboneLayers: backboneLayers)
+    /// The same architecture with fresh tensors seeded with `seed`: the "from scratch" control.
+    /// With `scheme`, drawn as that named scheme draws them (`torchvision` for a recognised
+    /// torchvision network); without, PyTorch's default module initialisation from one stream
+    /// (`Network.initialTensors(for:seed:)`).
+    public func reinitialized(seed: UInt64, scheme: InitScheme? = nil) throws(TrainError) -> PreparedModel {
+        let tensors: [String: [Float]]
+        if let scheme {
+            tensors = try Network.initialTensors(for: description, scheme: scheme, seed: seed)
+        } else {
+            tensors = try Network.initialTensors(for: description, seed: seed)
+        }
+        return PreparedModel(description: description, tensors: tensors, backboneLayers: backboneLayers)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import ZooData
 import ZooModel
 
 /// "Architecture or weights?": on the same target data and budget, trains a pretrained network's
@@ -14,12 +15,12 @@ public struct TransferExperiment: Sendable {
     /// The pretrained tensors by name.
     public var tensors: [String: [Float]]
     /// The pool the per-class training subsets are drawn from.
-    public var training: Dataset
+    public var training: any DataSource
     /// The held-out test set.
-    public var test: Dataset
+    public var test: any DataSource
     /// Where the learning curves are measured; nil uses the test set (curves only, nothing is
     /// selected on it).
-    public var validation: Dataset?
+    public var validation: (any DataSource)?
     /// Training examples per class, one experiment column each.
     public var sizesPerClass: [Int]
     /// One run per seed per regime per size.
@@ -30,10 +31,15 @@ public struct TransferExperiment: Sendable {
     public var configuration: TrainingConfiguration
     /// Initialisation of the new head.
     public var headInit: InitScheme = .pytorch
+    /// Initialisation of the "scratch" regime's whole network: nil draws PyTorch's default module
+    /// initialisation (`Network.initialTensors(for:seed:)`); `torchvision` draws what torchvision's
+    /// constructors do, the honest baseline for a recognised torchvision network. The default is
+    /// `torchvision` when the model's architecture is recognised (`metadata.architecture`), else nil.
+    public var scratchInit: InitScheme?
 
     /// An experiment over the given data, sizes and seeds with the given budget.
-    public init(model: ModelDescription, tensors: [String: [Float]], training: Dataset, test: Dataset,
-                validation: Dataset? = nil, sizesPerClass: [Int], seeds: [UInt64], configuration: TrainingConfiguration) {
+    public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
+                validation: (any DataSource)? = nil, sizesPerClass: [Int], seeds: [UInt64], configuration: TrainingConfiguration) {
         self.model = model
         self.tensors = tensors
         self.training = training
@@ -42,6 +48,7 @@ public struct TransferExperiment: Sendable {
         self.sizesPerClass = sizesPerClass
         self.seeds = seeds
         self.configuration = configuration
+        self.scratchInit = model.metadata.architecture == nil ? nil : .torchvision
     }
 
     /// The number of target classes: one more than the largest label in training or test data.
@@ -81,8 +88,8 @@ public struct TransferExperiment: Sendable {
     }
 
     /// One run: prepare the model for `regime`, train it on `training`, evaluate on `test`.
-    func runOne(regime: TransferRegime, size: Int, seed: UInt64, training: Dataset, test: Dataset,
-                curve: Dataset) throws(TrainError) -> TransferResult.Run {
+    func runOne(regime: TransferRegime, size: Int, seed: UInt64, training: any DataSource, test: any DataSource,
+                curve: any DataSource) throws(TrainError) -> TransferResult.Run {
         let start = DispatchTime.now().uptimeNanoseconds
         var prepared = try PreparedModel.replacingHead(of: model, tensors: tensors, classes: classes, scheme: headInit, seed: seed)
         var config = configuration
@@ -91,7 +98,7 @@ public struct TransferExperiment: Sendable {
         case .frozen: config.freeze = .layers(prepared.backboneLayers)
         case .finetune: config.freeze = .none
         case .scratch:
-            prepared = try prepared.reinitialized(seed: seed)
+            prepared = try prepared.reinitialized(seed: seed, scheme: scratchInit)
             config.freeze = .none
         }
         let network = try Network(description: prepared.description, tensors: prepared.tensors,

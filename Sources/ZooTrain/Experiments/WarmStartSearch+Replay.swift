@@ -1,3 +1,4 @@
+import ZooData
 import ZooModel
 
 extension WarmStartSearch {

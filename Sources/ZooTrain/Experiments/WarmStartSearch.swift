@@ -1,4 +1,5 @@
 import Dispatch
+import ZooData
 import ZooModel
 
 /// "Can the weights of a previous run speed up the next?": a grid over learning rate × weight decay
@@ -15,9 +16,9 @@ public struct WarmStartSearch: Sendable {
     /// The pretrained tensors by name.
     public var tensors: [String: [Float]]
     /// Training data.
-    public var training: Dataset
+    public var training: any DataSource
     /// Validation data the target and "best" are measured on.
-    public var validation: Dataset
+    public var validation: any DataSource
     /// Grid learning rates (outer loop).
     public var learningRates: [Double]
     /// Grid weight decays (inner loop).
@@ -32,7 +33,7 @@ public struct WarmStartSearch: Sendable {
     public var headInit: InitScheme = .pytorch
 
     /// A search over the given grid.
-    public init(model: ModelDescription, tensors: [String: [Float]], training: Dataset, validation: Dataset,
+    public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, validation: any DataSource,
                 learningRates: [Double], weightDecays: [Double], target: Double, configuration: TrainingConfiguration) {
         self.model = model
         self.tensors = tensors
@@ -98,8 +99,8 @@ public struct WarmStartSearch: Sendable {
 
     /// One trial: evaluate the starting weights, train the budget, note when the target was reached.
     func runTrial(strategy: WarmStartResult.Strategy, index: Int, lr: Double, wd: Double, from: Int?,
-                  model: PreparedModel, tensors: [String: [Float]], training: Dataset,
-                  validation: Dataset) throws(TrainError) -> (WarmStartResult.Trial, [String: [Float]]) {
+                  model: PreparedModel, tensors: [String: [Float]], training: any DataSource,
+                  validation: any DataSource) throws(TrainError) -> (WarmStartResult.Trial, [String: [Float]]) {
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         let start = clock()
         var config = configuration

@@ -4,37 +4,37 @@ import ZooFormat
 extension Dataset {
     /// Loads a CSV file of rows `feature, ..., feature, label` (gzip-compressed files are recognised by
     /// their magic). A first line that is not numeric is taken as a header and skipped.
-    public static func load(csvAt path: String, maxBytes: Int = 1 << 30) throws(TrainError) -> Dataset {
+    public static func load(csvAt path: String, maxBytes: Int = 1 << 30) throws(DataError) -> Dataset {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw TrainError(.invalidData, "cannot open data file '\(path)'; check the path")
+            throw DataError(.io, "cannot open data file '\(path)'; check the path")
         }
         defer { try? handle.close() }
         let data: Data
         do {
             data = try handle.readToEnd() ?? Data()
         } catch {
-            throw TrainError(.invalidData, "cannot read data file '\(path)': \(error)")
+            throw DataError(.io, "cannot read data file '\(path)': \(error)")
         }
         var bytes = [UInt8](data)
         if Gzip.isGzip(bytes) {
             do {
                 bytes = try Gzip.decompress(bytes, maxOutputBytes: maxBytes)
             } catch {
-                throw TrainError(.invalidData, "data file '\(path)': \(error.message)")
+                throw DataError(.invalidData, "data file '\(path)': \(error.message)")
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TrainError(.invalidData, "data file '\(path)' is not UTF-8 text; expected CSV")
+            throw DataError(.invalidData, "data file '\(path)' is not UTF-8 text; expected CSV")
         }
         do {
             return try parseCSV(text)
         } catch {
-            throw TrainError(error.kind, "\(path): \(error.message)")
+            throw DataError(error.kind, "\(path): \(error.message)")
         }
     }
 
     /// Parses CSV text of rows `feature, ..., feature, label`.
-    public static func parseCSV(_ text: String) throws(TrainError) -> Dataset {
+    public static func parseCSV(_ text: String) throws(DataError) -> Dataset {
         var features: [Float] = []
         var labels: [Int] = []
         var width: Int?
@@ -48,27 +48,27 @@ extension Dataset {
             let values = fields.map { Float($0) }
             if values.contains(where: { $0 == nil }) {
                 if lineNumber == 1 { continue }  // a header
-                throw TrainError(.invalidData, "line \(lineNumber): a field is not a number; rows must be numbers: features then an integer label")
+                throw DataError(.invalidData, "line \(lineNumber): a field is not a number; rows must be numbers: features then an integer label")
             }
             guard fields.count >= 2 else {
-                throw TrainError(.invalidData, "line \(lineNumber): needs at least one feature and a label")
+                throw DataError(.invalidData, "line \(lineNumber): needs at least one feature and a label")
             }
             if let w = width, w != fields.count {
-                throw TrainError(.invalidData, "line \(lineNumber) has \(fields.count) fields but earlier rows have \(w); every row needs the same width")
+                throw DataError(.invalidData, "line \(lineNumber) has \(fields.count) fields but earlier rows have \(w); every row needs the same width")
             }
             width = fields.count
             let numbers = values.compactMap { $0 }
             guard let label = Int(fields[fields.count - 1]), label >= 0 else {
-                throw TrainError(.invalidData, "line \(lineNumber): the label '\(fields[fields.count - 1])' is not a non-negative integer")
+                throw DataError(.invalidData, "line \(lineNumber): the label '\(fields[fields.count - 1])' is not a non-negative integer")
             }
             guard numbers.dropLast().allSatisfy({ $0.isFinite }) else {
-                throw TrainError(.invalidData, "line \(lineNumber): a feature is not finite")
+                throw DataError(.invalidData, "line \(lineNumber): a feature is not finite")
             }
             features.append(contentsOf: numbers.dropLast())
             labels.append(label)
         }
         guard let w = width else {
-            throw TrainError(.invalidData, "the data has no rows")
+            throw DataError(.invalidData, "the data has no rows")
         }
         return Dataset(features: features, featureCount: w - 1, labels: labels)
     }
