@@ -40,7 +40,7 @@ final class ZipNNReference {
         let hello = Self.readLine(fromChild.fileHandleForReading, &pending)
         try? FileManager.default.removeItem(atPath: script)
         guard let version = Self.jsonLine(hello)?["zipnn"] as? String else {
-            FileHandle.standardError.write(Data("note: ZipNN not measured (python3 -m pip install zipnn to compare)\n".utf8))
+            FileHandle.standardError.write(Data("note: ZipNN not measured (bash scripts/setup.sh --bench installs it)\n".utf8))
             process.terminate()
             return nil
         }
