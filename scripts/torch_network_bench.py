@@ -4,10 +4,12 @@ forward (eval mode, no autograd) and a training step (train mode: forward, cross
 SGD with momentum 0.9), in images per second, with the same thread count as zoo.
 
 Prints one JSON object per line:
-  {"net", "size", "batch", "threads", "forward_ips", "train_ips", "forward_s", "train_s", "max_rss_mb"}
+  {"net", "size", "batch", "threads", "forward_ips", "train_ips", "forward_s", "train_s", "max_rss_mb",
+   "forward_rss_mb"}
 where *_s are the best seconds per batch over the repeats (*_cpu_s: the CPU seconds of that run,
 all threads; OpenMP's waiting threads spin, so they count) and max_rss_mb is the process's peak
-resident memory after that network's training steps (weights, activations, gradients and all).
+resident memory after that network's training steps (weights, activations, gradients and all),
+forward_rss_mb the peak after the eval forwards (before any training step), both in MiB.
 Run with Debian's torch (/usr/bin/python3, torch 1.13 + torchvision 0.14):
   /usr/bin/python3 scripts/torch_network_bench.py [--threads 2] [--batch 32] [--nets resnet18,mobilenet_v2]
       [--sizes 224,96] [--repeats 3]
@@ -66,6 +68,7 @@ def main():
                     model(x)
 
             forward_s, forward_cpu = best(forward, a.repeats)
+            forward_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             model.train()
             optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
             loss_fn = torch.nn.CrossEntropyLoss()
@@ -81,6 +84,7 @@ def main():
             print(json.dumps({"net": name, "size": size, "batch": a.batch, "threads": a.threads,
                               "forward_ips": a.batch / forward_s, "train_ips": a.batch / train_s,
                               "forward_s": forward_s, "train_s": train_s, "max_rss_mb": rss,
+                              "forward_rss_mb": forward_rss,
                               "forward_cpu_s": forward_cpu, "train_cpu_s": train_cpu}), flush=True)
 
 

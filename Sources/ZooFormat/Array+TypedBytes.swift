@@ -11,3 +11,17 @@ extension Array where Element == UInt8 {
         return try result.get()
     }
 }
+
+extension Array {
+    /// `withUnsafeBytes` for arrays of any element, keeping the closure's error type.
+    func withTypedBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let result = withUnsafeBytes { raw in Result { () throws(E) -> R in try body(raw) } }
+        return try result.get()
+    }
+
+    /// `withUnsafeMutableBufferPointer` keeping the closure's error type.
+    mutating func withTypedMutableBuffer<R, E: Error>(_ body: (inout UnsafeMutableBufferPointer<Element>) throws(E) -> R) throws(E) -> R {
+        let result = withUnsafeMutableBufferPointer { buffer in Result { () throws(E) -> R in try body(&buffer) } }
+        return try result.get()
+    }
+}

@@ -169,24 +169,6 @@ enum HeaderJSON: Equatable {
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         }
 
-        mutating func hex4() throws(FormatError) -> UInt32 {
-            guard bytes.count - position >= 4 else { throw failure("unexpected end in a \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let c = bytes[position]
-                let digit: UInt32
-                switch c {
-                case 0x30...0x39: digit = UInt32(c - 0x30)
-                case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-                case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-                default: throw failure("invalid hex digit in a \\u escape")
-                }
-                value = value << 4 | digit
-                position += 1
-            }
-            return value
-        }
-
         mutating func string() throws(FormatError) -> String {
             position += 1
             var utf8: [UInt8] = []
@@ -197,36 +179,7 @@ enum HeaderJSON: Equatable {
                 case UInt8(ascii: "\""):
                     return String(decoding: utf8, as: UTF8.self)
                 case UInt8(ascii: "\\"):
-                    guard let e = current else { throw failure("unterminated escape") }
-                    position += 1
-                    switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(e)
-                    case UInt8(ascii: "b"): utf8.append(0x08)
-                    case UInt8(ascii: "f"): utf8.append(0x0C)
-                    case UInt8(ascii: "n"): utf8.append(0x0A)
-                    case UInt8(ascii: "r"): utf8.append(0x0D)
-                    case UInt8(ascii: "t"): utf8.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if (0xD800...0xDBFF).contains(scalar) {
-                            guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"),
-                                  bytes[position + 1] == UInt8(ascii: "u") else {
-                                throw failure("a high surrogate escape must be followed by a low one")
-                            }
-                            position += 2
-                            let low = try hex4()
-                            guard (0xDC00...0xDFFF).contains(low) else {
-                                throw failure("a high surrogate escape must be followed by a low one")
-                            }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else if (0xDC00...0xDFFF).contains(scalar) {
-                            throw failure("lone low surrogate escape")
-                        }
-                        guard let s = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
-                        utf8.append(contentsOf: Array(String(Character(s)).utf8))
-                    default:
-                        throw failure("invalid escape '\\\(Unicode.Scalar(e))'")
-                    }
+                    if let problem = JSONEscape.decode(bytes, at: &position, into: &utf8) { throw failure(problem) }
                 case 0x00..<0x20:
                     throw failure("control character in a string (it must be escaped)")
                 default:

@@ -19,7 +19,7 @@ extension ZipArchive {
             return .stored(entry.dataRange)
         case .deflate:
             guard UInt64(entry.uncompressedSize) <= budget else {
-                throw FormatError(.limitExceeded, "zip archive: entry '\(entry.name)' would inflate past the \(PyTorchLimits.maxInflatedBytes)-byte limit for all compressed entries together; this is a decompression bomb, or re-save the checkpoint with torch.save, which stores entries uncompressed")
+                throw FormatError(.limitExceeded, "zip archive: entry '\(entry.name)' would inflate past the limit for all compressed entries together; this is a decompression bomb, or re-save the file with \(writer) without compression")
             }
             budget -= UInt64(entry.uncompressedSize)
             var output = [UInt8](repeating: 0, count: entry.uncompressedSize)

@@ -1,5 +1,6 @@
 /// The directory of a zip archive (PKWARE APPNOTE 6.3, with zip64), read with distrust: the
-/// container of `torch.save` since PyTorch 1.6 (formats/pytorch-checkpoints.md, §2.1).
+/// container of `torch.save` since PyTorch 1.6 (formats/pytorch-checkpoints.md, §2.1) and of NumPy's
+/// `.npz` files (formats/data.md). The one zip reader in zoo; `stored(_:)` is its writer.
 ///
 /// A pure function of the archive's bytes. It checks, before anything is allocated or extracted:
 /// one end-of-central-directory record (zip64 when present); a single disk; a central directory
@@ -13,6 +14,10 @@ public struct ZipArchive: Sendable {
     public let entries: [ZipEntry]
     /// Offset of the central directory (entries' data lies before it).
     public let centralDirectoryOffset: Int
+    /// The program that writes archives like this one (`torch.save`, `numpy.savez`), for messages.
+    public let writer: String
+    /// The largest size a deflated entry may declare.
+    public let maxInflatedEntryBytes: UInt64
     private let positions: [String: Int]
 
     /// Whether `bytes` starts like a zip archive (a local header, or an empty archive's end record).
@@ -28,13 +33,17 @@ public struct ZipArchive: Sendable {
     static let zip64EndSignature: UInt32 = 0x0606_4B50
     static let zip64LocatorSignature: UInt32 = 0x0706_4B50
 
-    /// Reads and checks the directory of the archive in `bytes`.
-    public init(bytes: UnsafeRawBufferPointer) throws(FormatError) {
+    /// Reads and checks the directory of the archive in `bytes`. `writer` names the program whose
+    /// archives are expected, in messages; `maxInflatedEntryBytes` caps what a deflated entry may declare.
+    public init(bytes: UnsafeRawBufferPointer, writer: String = "torch.save",
+                maxInflatedEntryBytes: UInt64 = PyTorchLimits.maxInflatedBytes) throws(FormatError) {
+        self.writer = writer
+        self.maxInflatedEntryBytes = maxInflatedEntryBytes
         let size = bytes.count
         func u16(_ at: Int) -> Int { Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
         func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        func fail(_ kind: FormatError.Kind = .malformed, _ problem: String, advice: String = "the archive is corrupt or not written by torch.save") -> FormatError {
+        func fail(_ kind: FormatError.Kind = .malformed, _ problem: String, advice: String = "the archive is corrupt or not written by \(writer)") -> FormatError {
             FormatError(kind, "zip archive: \(problem); \(advice)")
         }
         func int(_ value: UInt64, _ what: String) throws(FormatError) -> Int {
@@ -54,7 +63,7 @@ public struct ZipArchive: Sendable {
         guard end >= 0 else {
             throw fail(.truncated, "no end-of-central-directory record at the end of the file", advice: "the file is truncated (its directory is missing) or not a zip archive")
         }
-        guard u16(end + 4) == 0, u16(end + 6) == 0 else { throw fail(.malformed, "the archive spans several disks, which torch.save never writes") }
+        guard u16(end + 4) == 0, u16(end + 6) == 0 else { throw fail(.malformed, "the archive spans several disks, which \(writer) never writes") }
         var count = UInt64(u16(end + 10))
         var directorySize = UInt64(u32(end + 12))
         var directoryOffset = UInt64(u32(end + 16))
@@ -67,7 +76,7 @@ public struct ZipArchive: Sendable {
             guard record <= end - 20 - 56, u32(record) == Self.zip64EndSignature else {
                 throw fail(.malformed, "the zip64 locator points at byte \(record), where there is no zip64 end record")
             }
-            guard u32(record + 16) == 0, u32(record + 20) == 0 else { throw fail(.malformed, "the archive spans several disks, which torch.save never writes") }
+            guard u32(record + 16) == 0, u32(record + 20) == 0 else { throw fail(.malformed, "the archive spans several disks, which \(writer) never writes") }
             count = u64(record + 32)
             directorySize = u64(record + 40)
             directoryOffset = u64(record + 48)
@@ -141,7 +150,7 @@ public struct ZipArchive: Sendable {
             }
             guard let method = ZipEntry.Method(rawValue: rawMethod) else {
                 throw fail(.invalidArgument, "entry '\(name)' uses compression method \(rawMethod); zoo reads stored (0) and deflate (8) entries",
-                           advice: "re-save the checkpoint with torch.save, which stores entries uncompressed")
+                           advice: "re-save the file with \(writer), which stores or deflates entries")
             }
             guard positions[name] == nil else {
                 throw fail(.malformed, "two entries are named '\(name)'", advice: "a reader could not tell which one is meant; the archive is corrupt or hostile")
@@ -159,9 +168,9 @@ public struct ZipArchive: Sendable {
                     throw fail(.limitExceeded, "deflated entry '\(name)' claims \(uncompressed) bytes from \(compressed), more than deflate's 1032:1 ratio can give",
                                advice: "this is a decompression bomb or a corrupt archive")
                 }
-                guard uncompressed <= PyTorchLimits.maxInflatedBytes else {
-                    throw fail(.limitExceeded, "deflated entry '\(name)' claims \(uncompressed) bytes, over the \(PyTorchLimits.maxInflatedBytes)-byte limit for compressed entries",
-                               advice: "this is a decompression bomb, or re-save the checkpoint with torch.save, which stores entries uncompressed")
+                guard uncompressed <= maxInflatedEntryBytes else {
+                    throw fail(.limitExceeded, "deflated entry '\(name)' claims \(uncompressed) bytes, over the \(maxInflatedEntryBytes)-byte limit for compressed entries",
+                               advice: "this is a decompression bomb, or re-save the file with \(writer) without compression")
                 }
                 uncompressedSize = Int(uncompressed)
             }

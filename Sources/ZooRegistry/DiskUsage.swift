@@ -26,9 +26,17 @@ public struct DiskUsage: Codable, Sendable, Equatable {
     public var unreferencedBytes: UInt64
     /// Bytes of leftover temporary files (`gc` frees them).
     public var temporaryBytes: UInt64
+    /// Entries of the feature cache (frozen backbones' outputs; `gc --features` drops them).
+    public var featureCacheEntries = 0
+    /// Bytes of the feature cache's entries and feature files (not in `uniqueBytes`).
+    public var featureCacheBytes: UInt64 = 0
+    /// Bytes of the feature cache's leftovers (`gc` frees them).
+    public var featureCacheLeftoverBytes: UInt64 = 0
 
     private enum CodingKeys: String, CodingKey {
         case versions, models, logicalBytes = "logical_bytes", uniqueBytes = "unique_bytes",
-             unreferencedBytes = "unreferenced_bytes", temporaryBytes = "temporary_bytes"
+             unreferencedBytes = "unreferenced_bytes", temporaryBytes = "temporary_bytes",
+             featureCacheEntries = "feature_cache_entries", featureCacheBytes = "feature_cache_bytes",
+             featureCacheLeftoverBytes = "feature_cache_leftover_bytes"
     }
 }

@@ -10,13 +10,20 @@ public struct GCReport: Codable, Sendable, Equatable {
     public var temporaryBytes: UInt64
     /// Whether nothing was deleted.
     public var dryRun: Bool
+    /// Feature cache entries removed (all of them under `gc --features`, else only damaged ones).
+    public var featureEntries = 0
+    /// Feature cache files removed (entries and feature files, leftovers included).
+    public var featureFiles = 0
+    /// Bytes of those files.
+    public var featureBytes: UInt64 = 0
 
     /// Everything freed.
-    public var freedBytes: UInt64 { blobBytes + temporaryBytes }
+    public var freedBytes: UInt64 { blobBytes + temporaryBytes + featureBytes }
 
     private enum CodingKeys: String, CodingKey {
         case blobs, blobBytes = "blob_bytes", temporaryFiles = "temporary_files",
-             temporaryBytes = "temporary_bytes", dryRun = "dry_run", freedBytes = "freed_bytes"
+             temporaryBytes = "temporary_bytes", dryRun = "dry_run", freedBytes = "freed_bytes",
+             featureEntries = "feature_cache_entries", featureFiles = "feature_cache_files", featureBytes = "feature_cache_bytes"
     }
 
     /// A report; `freedBytes` is derived.
@@ -35,6 +42,9 @@ public struct GCReport: Codable, Sendable, Equatable {
         temporaryFiles = try c.decode(Int.self, forKey: .temporaryFiles)
         temporaryBytes = try c.decode(UInt64.self, forKey: .temporaryBytes)
         dryRun = try c.decode(Bool.self, forKey: .dryRun)
+        featureEntries = try c.decodeIfPresent(Int.self, forKey: .featureEntries) ?? 0
+        featureFiles = try c.decodeIfPresent(Int.self, forKey: .featureFiles) ?? 0
+        featureBytes = try c.decodeIfPresent(UInt64.self, forKey: .featureBytes) ?? 0
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -45,5 +55,8 @@ public struct GCReport: Codable, Sendable, Equatable {
         try c.encode(temporaryBytes, forKey: .temporaryBytes)
         try c.encode(dryRun, forKey: .dryRun)
         try c.encode(freedBytes, forKey: .freedBytes)
+        try c.encode(featureEntries, forKey: .featureEntries)
+        try c.encode(featureFiles, forKey: .featureFiles)
+        try c.encode(featureBytes, forKey: .featureBytes)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ZooFormat
 
 /// Reads `index.json` (an OCI image index) in one pass over its bytes: strict RFC 8259 JSON
 /// (UTF-8 checked, no comments, no trailing commas, no lone surrogates, nesting bounded), the
@@ -481,54 +482,11 @@ struct IndexParser {
                 guard let s = String(validating: out, as: UTF8.self) else { throw failure("a string is not valid UTF-8") }
                 return s
             case UInt8(ascii: "\\"):
-                guard let e = current else { throw failure("a string is not terminated") }
-                position += 1
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
-                            throw failure("a lone surrogate \\u\(String(scalar, radix: 16)) in a string")
-                        }
-                        position += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw failure("a lone surrogate in a string") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw failure("a lone surrogate \\u\(String(scalar, radix: 16)) in a string")
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw failure("an invalid \\u escape") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default: throw failure("an invalid escape \\\(Unicode.Scalar(e)) in a string")
-                }
+                if let problem = JSONEscape.decode(bytes, at: &position, into: &out) { throw failure(problem) }
             default:
                 guard c >= 0x20 else { throw failure("a control character inside a string must be escaped") }
                 out.append(c)
             }
         }
-    }
-
-    private mutating func hex4() throws(StoreError) -> UInt32 {
-        guard bytes.count - position >= 4 else { throw failure("a \\u escape needs four hex digits") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[position]
-            let d: UInt32
-            switch c {
-            case 0x30...0x39: d = UInt32(c - 0x30)
-            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: throw failure("a \\u escape needs four hex digits")
-            }
-            v = v << 4 | d
-            position += 1
-        }
-        return v
     }
 }

@@ -78,7 +78,12 @@ extension Store {
             unreferenced += DiskIO.fileSize(blobPath(d.digest)) ?? 0
         }
         let temporary = try temporaryFiles().reduce(UInt64(0)) { $0 + $1.size }
-        return DiskUsage(versions: rows, models: models, logicalBytes: logical, uniqueBytes: unique,
-                         unreferencedBytes: unreferenced, temporaryBytes: temporary)
+        var usage = DiskUsage(versions: rows, models: models, logicalBytes: logical, uniqueBytes: unique,
+                              unreferencedBytes: unreferenced, temporaryBytes: temporary)
+        let features = try FeatureCache(store: self).usage()
+        usage.featureCacheEntries = features.entries
+        usage.featureCacheBytes = features.bytes
+        usage.featureCacheLeftoverBytes = features.leftoverBytes
+        return usage
     }
 }

@@ -101,7 +101,10 @@ extension Store {
     /// run, which deletes, reads every referenced manifest itself and never trusts the cache. It
     /// then rewrites the cache with the records of referenced manifests only, dropping any that
     /// disagree with their manifest.
-    public func gc(dryRun: Bool = false) throws(StoreError) -> GCReport {
+    ///
+    /// The feature cache's leftovers (files no entry names, entries that do not parse or whose
+    /// file is gone) go too; with `features` every feature cache entry goes.
+    public func gc(dryRun: Bool = false, features: Bool = false) throws(StoreError) -> GCReport {
         try makePrivateDirectories()
         let gcLock = try FileLock(path: gcLockPath, exclusive: true)
         defer { gcLock.unlock() }
@@ -149,6 +152,10 @@ extension Store {
             report.temporaryFiles += 1
             report.temporaryBytes += file.size
         }
+        let dropped = try FeatureCache(store: self).collect(all: features, dryRun: dryRun)
+        report.featureEntries = dropped.entries
+        report.featureFiles = dropped.files
+        report.featureBytes = dropped.bytes
         if !dryRun { try DiskIO.fsyncDirectory(blobDirectory) }
         return report
     }

@@ -62,6 +62,17 @@ public final class BlockLayer: NetworkLayer {
 
     /// See `NetworkLayer.forward(updating:training:)`.
     public func forward(updating x: inout Tensor, training: Bool) {
+        run(&x, training: training, saving: true)
+    }
+
+    /// See `NetworkLayer.forwardWithoutSaving(updating:training:)`: each node drops what it kept
+    /// right after it runs, so the block never holds more than the values still to be read.
+    public func forwardWithoutSaving(updating x: inout Tensor, training: Bool) {
+        run(&x, training: training, saving: false)
+    }
+
+    /// The nodes in order on `x`; without `saving`, each node forgets its saved values once run.
+    private func run(_ x: inout Tensor, training: Bool, saving: Bool) {
         var values = [Tensor?](repeating: nil, count: steps.count + 1)
         values[0] = x
         x = Tensor(zeros: [0])
@@ -74,10 +85,15 @@ public final class BlockLayer: NetworkLayer {
             case .single(let layer):
                 var t = inputs[0]
                 inputs = []
-                layer.forward(updating: &t, training: training)
+                if saving {
+                    layer.forward(updating: &t, training: training)
+                } else {
+                    layer.forwardWithoutSaving(updating: &t, training: training)
+                }
                 values[j + 1] = t
             case .merge(let merge):
                 values[j + 1] = merge.forward(&inputs, training: training)
+                if !saving { merge.releaseSaved() }
             }
         }
         x = values[outputValue] ?? Tensor(zeros: [0])

@@ -73,6 +73,12 @@ public final class Conv2dLayer: NetworkLayer {
         return Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], data: y)
     }
 
+    /// See `NetworkLayer.releaseSaved()`: the input, held for the weight gradient.
+    public func releaseSaved() { input = Tensor(zeros: [0]) }
+
+    /// Elements kept for backward (tests of `releaseSaved`).
+    var savedElements: Int { input.count }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let g = geometry(input.shape)

@@ -42,6 +42,12 @@ public final class DenseLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.releaseSaved()`: the input, held for the weight gradient.
+    public func releaseSaved() { input = Tensor(zeros: [0]) }
+
+    /// Elements kept for backward (tests of `releaseSaved`).
+    var savedElements: Int { input.count }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         let outF = weight.value.shape[0], inF = weight.value.shape[1]

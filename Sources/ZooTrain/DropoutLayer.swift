@@ -26,6 +26,9 @@ public final class DropoutLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.releaseSaved()`: the mask.
+    public func releaseSaved() { mask = [] }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }

@@ -20,6 +20,12 @@ public final class LayerNormLayer: NetworkLayer {
     /// The weight and bias that exist.
     public var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
 
+    /// See `NetworkLayer.releaseSaved()`: the normalised input and the row statistics.
+    public func releaseSaved() {
+        xhat = []
+        invStd = []
+    }
+
     /// See `NetworkLayer.forward(_:training:)`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         inputShape = x.shape

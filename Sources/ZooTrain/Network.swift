@@ -64,15 +64,20 @@ public final class Network {
 
     /// Runs layers `0..<upTo` (all by default) on a batch `[N] + inputShape`.
     ///
-    /// In training mode, layers below the lowest trainable one drop what they kept for backward as
-    /// soon as they have run (backward never reaches them), so a frozen backbone holds no
-    /// activations between batches.
+    /// Layers backward will not reach keep nothing for it (`forwardWithoutSaving`): in evaluation
+    /// mode all of them (inference: the weights and the activations in flight, no saved ones), in
+    /// training mode those below the lowest trainable one, so a frozen backbone holds no
+    /// activations between batches. A `backward` must follow a training-mode forward.
     public func forward(_ input: Tensor, training: Bool, upTo: Int? = nil) -> Tensor {
         var x = input
-        let unreached = training ? (lowestTrainableLayer ?? layers.count) : 0
+        let unreached = training ? (lowestTrainableLayer ?? layers.count) : layers.count
         for i in 0..<(upTo ?? layers.count) {
-            layers[i].forward(updating: &x, training: training && i >= frozenLayers)
-            if i < unreached { layers[i].releaseSaved() }
+            let mode = training && i >= frozenLayers
+            if i < unreached {
+                layers[i].forwardWithoutSaving(updating: &x, training: mode)
+            } else {
+                layers[i].forward(updating: &x, training: mode)
+            }
         }
         return x
     }

@@ -28,6 +28,11 @@ public protocol NetworkLayer: AnyObject {
     /// backward will not reach (below a frozen cut) does not hold an activation until the next
     /// batch. A backward after this is not defined.
     func releaseSaved()
+    /// `forward(updating:training:)` for a pass backward will not follow (inference, layers below
+    /// a frozen cut): keeps nothing for backward once it returns, so an eval-mode network holds
+    /// only its weights and the activations in flight. A block drops each node's saved values
+    /// as soon as that node has run.
+    func forwardWithoutSaving(updating x: inout Tensor, training: Bool)
 }
 
 extension NetworkLayer {
@@ -43,6 +48,13 @@ extension NetworkLayer {
 
     /// Layers that keep nothing large for backward have nothing to drop.
     public func releaseSaved() {}
+
+    /// A layer's forward, then drops what it kept (before the next layer runs, so an in-place
+    /// next layer holds the only reference and writes without a copy).
+    public func forwardWithoutSaving(updating x: inout Tensor, training: Bool) {
+        forward(updating: &x, training: training)
+        releaseSaved()
+    }
 
     /// Layers without an in-place form compute a new gradient.
     public func backward(updating gradient: inout Tensor, inputGradient: Bool, parameterGradients: Bool) {

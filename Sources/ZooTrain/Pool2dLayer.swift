@@ -72,6 +72,12 @@ public final class Pool2dLayer: NetworkLayer {
         return Tensor(shape: [g.batch, g.channels, g.outHeight, g.outWidth], data: y)
     }
 
+    /// See `NetworkLayer.releaseSaved()`: max pooling's argmax, one index per output.
+    public func releaseSaved() { argmax = [] }
+
+    /// Elements kept for backward (tests of `releaseSaved`).
+    var savedElements: Int { argmax.count }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }

@@ -30,6 +30,9 @@ public final class SoftmaxLayer: NetworkLayer {
         return y
     }
 
+    /// See `NetworkLayer.releaseSaved()`: the output, which backward reads.
+    public func releaseSaved() { output = Tensor(zeros: [0]) }
+
     /// See `NetworkLayer.backward(_:inputGradient:parameterGradients:)`.
     public func backward(_ gy: Tensor, inputGradient: Bool, parameterGradients: Bool) -> Tensor? {
         guard inputGradient else { return nil }

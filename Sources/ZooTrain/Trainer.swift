@@ -19,6 +19,10 @@ public struct Trainer: Sendable {
     /// Bad samples under `--skip-bad`: logged and left out of their batch. Nil makes a bad sample an error.
     public var skip: SkipLog?
 
+    /// Where a frozen prefix's outputs are cached; nil runs the prefix on every batch. Either way
+    /// the weights are the same (`FeatureCaching`).
+    public var featureCache: FeatureCaching?
+
     /// Builds the network for `description` with the configuration's freeze spec and trains it.
     public func train(description: ModelDescription, tensors: [String: [Float]], training: some DataSource,
                       validation: (any DataSource)? = nil,
@@ -45,6 +49,21 @@ public struct Trainer: Sendable {
         guard training.count > 0 else { throw TrainError(.invalidData, "the training set is empty") }
         guard training.hasLabels else { throw TrainError(.invalidData, "the training data has no labels; give labelled data") }
         network.reseedDropout(config.seed ^ 0xD0_0D)
+        // A frozen prefix's outputs, from the cache or computed once for it, stand in for the samples.
+        var forwards = 0, uncachedForwards = 0
+        var events: [FeatureCacheEvent] = []
+        func input(_ data: any DataSource, role: String, augmenting: Bool, batchSize: Int) throws(TrainError) -> LayerInput {
+            guard let cache = featureCache else { return LayerInput(source: data, start: 0) }
+            let (input, event, n) = try cache.input(for: data, network: network, role: role, augmenting: augmenting,
+                                                    batchSize: batchSize, skip: skip)
+            forwards += n
+            if let event { events.append(event) }
+            return input
+        }
+        let evaluationBatch = max(config.batchSize, 256)
+        let train = try input(training, role: "training", augmenting: training.augments, batchSize: config.batchSize)
+        let held = try validation.map { v throws(TrainError) in try input(v, role: "validation", augmenting: false, batchSize: evaluationBatch) }
+        let prefixRuns = network.frozenLayers > 0
         let optimizer = Optimizer(kind: config.optimizer, weightDecay: config.weightDecay)
         let parameters = network.trainableParameters
         let logitLayers = network.logitLayerCount
@@ -56,7 +75,7 @@ public struct Trainer: Sendable {
             var generator = SeededRandom.derived(seed: config.seed, stream: UInt64(epoch) + 1)
             generator.shuffle(&order)
             let plan = (0..<batches).map { b in Array(order[(b * config.batchSize)..<min(training.count, (b + 1) * config.batchSize)]) }
-            let pipeline = BatchPipeline(source: training, batches: plan, augmentation: (config.seed, epoch), skip: skip)
+            let pipeline = BatchPipeline(source: train.source, batches: plan, augmentation: (config.seed, epoch), skip: skip)
             let start = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0
             var correct = 0
@@ -72,8 +91,9 @@ public struct Trainer: Sendable {
                 lr = config.schedule.rate(base: config.learningRate, epoch: Double(epoch) + Double(b) / Double(batches),
                                           totalEpochs: config.epochs, warmupEpochs: config.warmupEpochs, stepsPerEpoch: batches)
                 guard batch.count > 0 else { continue }
-                let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
-                let logits = network.forward(x, training: true, upTo: logitLayers)
+                let x = Tensor(shape: [batch.count] + network.shapes[train.start], data: batch.inputs)
+                let logits = network.forward(x, training: true, from: train.start, upTo: logitLayers)
+                if train.start == 0 && prefixRuns { uncachedForwards += batch.count }
                 let (loss, grad, right) = Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels, labelSmoothing: config.labelSmoothing)
                 lossSum += loss * Double(batch.count)
                 correct += right
@@ -91,30 +111,48 @@ public struct Trainer: Sendable {
                                        trainAccuracy: Double(correct) / Double(seen),
                                        validationLoss: nil, validationAccuracy: nil, seconds: seconds,
                                        samplesPerSecond: Double(seen) / max(seconds, 1e-9))
-            if let validation, validation.count > 0 {
-                let e = try Trainer.evaluate(network: network, data: validation, batchSize: max(config.batchSize, 256), skip: skip)
+            if let held, held.source.count > 0 {
+                let (e, n) = try Trainer.evaluate(network: network, input: held, batchSize: evaluationBatch, skip: skip)
+                uncachedForwards += n
                 metrics.validationLoss = e.loss
                 metrics.validationAccuracy = e.accuracy
             }
             history.append(metrics)
             onEpoch(metrics)
         }
-        return TrainingResult(history: history, tensors: network.tensors(), frozenLayers: network.frozenLayers)
+        featureCache?.countForwards(uncachedForwards)
+        return TrainingResult(history: history, tensors: network.tensors(), frozenLayers: network.frozenLayers,
+                              backboneForwardSamples: forwards + uncachedForwards, featureCache: events)
     }
 
-    /// Loss, accuracy, per-class accuracy and confusion matrix in evaluation mode.
+    /// Loss, accuracy, per-class accuracy and confusion matrix in evaluation mode. With
+    /// `features`, a frozen prefix's outputs on `data` come from (or go to) the feature cache.
     public static func evaluate(network: Network, data: some DataSource, batchSize: Int = 256,
-                                skip: SkipLog? = nil) throws(TrainError) -> Evaluation {
+                                skip: SkipLog? = nil, features: FeatureCaching? = nil, role: String = "test") throws(TrainError) -> Evaluation {
         try check(data, fits: network)
         guard data.hasLabels else { throw TrainError(.invalidData, "the data has no labels to evaluate against; give labelled data") }
+        var input = LayerInput(source: data, start: 0)
+        if let features {
+            input = try features.input(for: data, network: network, role: role, augmenting: false, batchSize: batchSize, skip: skip).input
+        }
+        let (evaluation, forwards) = try evaluate(network: network, input: input, batchSize: batchSize, skip: skip)
+        features?.countForwards(forwards)
+        return evaluation
+    }
+
+    /// `evaluate` on samples entering at `input.start`, and the samples it ran through a frozen prefix.
+    static func evaluate(network: Network, input: LayerInput, batchSize: Int,
+                         skip: SkipLog?) throws(TrainError) -> (Evaluation, forwards: Int) {
         let classes = network.outputShape.last ?? 1
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         var lossSum = 0.0
         var correct = 0
         var seen = 0
-        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
-            let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
-            let logits = network.forward(x, training: false, upTo: network.logitLayerCount)
+        var forwards = 0
+        try forEachBatch(of: input.source, batchSize: batchSize, skip: skip) { batch in
+            let x = Tensor(shape: [batch.count] + network.shapes[input.start], data: batch.inputs)
+            let logits = network.forward(x, training: false, from: input.start, upTo: network.logitLayerCount)
+            if input.start == 0 && network.frozenLayers > 0 { forwards += batch.count }
             let (loss, _, right) = Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
             lossSum += loss * Double(batch.count)
             correct += right
@@ -127,8 +165,8 @@ public struct Trainer: Sendable {
             let total = row.reduce(0, +)
             return total == 0 ? nil : Double(row[c]) / Double(total)
         }
-        return Evaluation(count: seen, loss: lossSum / Double(max(1, seen)),
-                          accuracy: Double(correct) / Double(max(1, seen)), perClassAccuracy: perClass, confusion: confusion)
+        return (Evaluation(count: seen, loss: lossSum / Double(max(1, seen)),
+                           accuracy: Double(correct) / Double(max(1, seen)), perClassAccuracy: perClass, confusion: confusion), forwards)
     }
 
     /// Class and probabilities for each row of `features` (`[count, featureCount]`), in evaluation mode.

@@ -121,7 +121,10 @@ private final class TorchLoader {
 
     /// Seconds one `torch.load` took.
     func time(weightsOnly: Bool) throws -> Double {
-        input.fileHandleForWriting.write(Data((weightsOnly ? "safe\n" : "load\n").utf8))
+        // A throwing write: a timer that died (closed pipe) is an error here, not a trap in FileHandle.
+        do { try input.fileHandleForWriting.write(contentsOf: Data((weightsOnly ? "safe\n" : "load\n").utf8)) } catch {
+            throw FormatError(.io, "the torch.load timer stopped (is python3-torch installed? scripts/setup.sh installs it): \(error)")
+        }
         let text = try line()
         guard let seconds = Double(text) else { throw FormatError(.io, "the torch.load timer said '\(text)'") }
         return seconds

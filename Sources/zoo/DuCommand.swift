@@ -5,7 +5,8 @@ import ZooRegistry
 struct DuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "du",
-        abstract: "Show disk usage: logical bytes, unique bytes on disk, and what rm of each would free.")
+        abstract: "Show disk usage: logical bytes, unique bytes on disk, and what rm of each would free.",
+        discussion: "The feature cache (frozen backbones' outputs kept by train and the experiments) is a line of its own; it is not in the logical or on-disk totals of the models, and `zoo gc --features` drops it.")
 
     @Flag(help: "Print the usage as JSON.")
     var json = false
@@ -27,8 +28,10 @@ struct DuCommand: ParsableCommand {
             print("")
             print("logical \(Output.bytes(du.logicalBytes)), on disk \(Output.bytes(du.uniqueBytes)) "
                   + "(dedupe saves \(Output.bytes(du.logicalBytes - min(du.logicalBytes, du.uniqueBytes))))"
-                  + (du.unreferencedBytes + du.temporaryBytes > 0
-                     ? "; `zoo gc` would free \(Output.bytes(du.unreferencedBytes + du.temporaryBytes))" : ""))
+                  + (du.unreferencedBytes + du.temporaryBytes + du.featureCacheLeftoverBytes > 0
+                     ? "; `zoo gc` would free \(Output.bytes(du.unreferencedBytes + du.temporaryBytes + du.featureCacheLeftoverBytes))" : ""))
+            print("feature cache \(Output.bytes(du.featureCacheBytes)) in \(du.featureCacheEntries) entr\(du.featureCacheEntries == 1 ? "y" : "ies")"
+                  + (du.featureCacheEntries > 0 ? " (`zoo gc --features` drops it)" : ""))
         }
     }
 }

@@ -74,7 +74,7 @@ struct ExperimentDepthCommand: ParsableCommand {
                     throw TrainError(.invalidData, "--size \(size) asks for more examples per class than class \(smallest.label) of '\(common.data)' has (\(smallest.count))")
                 }
             }
-            let experiment = DepthExperiment(model: model.description, tensors: model.tensors, training: training, test: testSet,
+            var experiment = DepthExperiment(model: model.description, tensors: model.tensors, training: training, test: testSet,
                                              cutPoints: cutList, sizePerClass: size, seeds: seedList, configuration: config)
             let points = cutList ?? DepthExperiment.defaultCutPoints(for: model.description)
             let folder = common.outputFolder(kind: "depth", model: model.version)
@@ -85,13 +85,15 @@ struct ExperimentDepthCommand: ParsableCommand {
                 fflush(nil)
             }
             let progress = Progress("depth", total: UInt64(points.count))
+            let features = try common.cache.caching(zoo, progress: false)
+            experiment.featureCache = features
             let result = try experiment.run { _ in progress.advance(by: 1) }
             progress.finish()
             let report = DepthReport(result: result)
             let table = ExperimentOptions.render(report.table()) + "\n"
                 + "test accuracy, mean ± std over \(seedList.count) seeds; \(result.points.count * seedList.count) runs in \(ReportFormat.seconds(result.seconds))"
             DataOptions.reportSkipped(skip)
-            try common.finish(report, folder: folder, table: table)
+            try common.finish(report, folder: folder, table: table, features: features)
         }
     }
 }

@@ -34,6 +34,8 @@ struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Print the result and the files written as JSON instead of tables.")
     var json = false
 
+    @OptionGroup(title: "Feature cache") var cache: FeatureCacheOptions
+
     /// The shared part of the training configuration; `epochs`, `lr` and `seed` come from the command.
     func configuration(epochs: Int = 1, lr: Double = 1e-3, seed: UInt64 = 0) throws(TrainError) -> TrainingConfiguration {
         var c = TrainingConfiguration()
@@ -123,7 +125,8 @@ struct ExperimentOptions: ParsableArguments {
 
     /// Writes the report into `folder`, then prints either `table` and the paths, or the result
     /// and the paths as one JSON object.
-    func finish<R: ExperimentReport>(_ report: R, folder: String, table: String, extra: [String: Any] = [:]) throws {
+    func finish<R: ExperimentReport>(_ report: R, folder: String, table: String, extra: [String: Any] = [:],
+                                     features: FeatureCaching? = nil) throws {
         let written: [URL]
         do {
             written = try report.write(to: URL(fileURLWithPath: folder, isDirectory: true))
@@ -132,6 +135,9 @@ struct ExperimentOptions: ParsableArguments {
         }
         if json {
             var object = extra
+            if let features {
+                object["feature_cache"] = FeatureCacheOptions.jsonObject(features.events, forwards: features.backboneForwardSamples)
+            }
             object["result"] = try JSONSerialization.jsonObject(with: try report.json())
             object["files"] = written.map(\.path)
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
@@ -139,6 +145,9 @@ struct ExperimentOptions: ParsableArguments {
             return
         }
         print(table)
+        if let features, let line = FeatureCacheOptions.summary(features.events, forwards: features.backboneForwardSamples, enabled: true) {
+            print(line)
+        }
         print("wrote \(written.count) files into \(folder)/:")
         for url in written { print("  \(url.path)") }
     }

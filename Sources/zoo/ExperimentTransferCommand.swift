@@ -83,13 +83,15 @@ struct ExperimentTransferCommand: ParsableCommand {
                 fflush(nil)
             }
             let progress = Progress("transfer", total: UInt64(sizeList.count * seedList.count * experiment.regimes.count))
+            let features = try common.cache.caching(zoo, progress: false)
+            experiment.featureCache = features
             let result = try experiment.run { _ in progress.advance(by: 1) }
             progress.finish()
             let report = TransferReport(result: result)
             let table = ExperimentOptions.render(report.table()) + "\n"
                 + "test accuracy, mean ± std over \(seedList.count) seeds; \(result.runs.count) runs in \(ReportFormat.seconds(result.seconds))"
             DataOptions.reportSkipped(skip)
-            try common.finish(report, folder: folder, table: table)
+            try common.finish(report, folder: folder, table: table, features: features)
         }
     }
 }

@@ -116,6 +116,8 @@ struct ExperimentWarmStartCommand: ParsableCommand {
                 fflush(nil)
             }
             let progress = Progress("warmstart", total: UInt64(2 * rates.count * decays.count))
+            let features = try common.cache.caching(zoo, progress: false)
+            search.featureCache = features
             let result = try search.run { _ in progress.advance(by: 1) }
             progress.finish()
             let report = WarmStartReport(result: result)
@@ -128,7 +130,7 @@ struct ExperimentWarmStartCommand: ParsableCommand {
             let table = ExperimentOptions.render(report.summaryTable()) + "\n\n" + ExperimentOptions.render(report.trialTable())
                 + (saved.map { "\n\n" + $0 } ?? "")
             DataOptions.reportSkipped(skip)
-            try common.finish(report, folder: folder, table: table, extra: extra)
+            try common.finish(report, folder: folder, table: table, extra: extra, features: features)
         }
     }
 

@@ -85,9 +85,12 @@ struct LRFindCommand: ParsableCommand {
                       + "\(common.optimizer), batch \(common.batch)")
                 fflush(nil)
             }
+            let features = try common.cache.caching(zoo, progress: !common.json)
+            finder.featureCache = features
             let result = try finder.run(network: network, data: normalized)
             let report = LearningRateReport(result: result)
-            try common.finish(report, folder: folder, table: Self.curveTable(result) + "\n\n" + ExperimentOptions.render(report.table()))
+            try common.finish(report, folder: folder, table: Self.curveTable(result) + "\n\n" + ExperimentOptions.render(report.table()),
+                              features: features)
         }
     }
 

@@ -25,6 +25,10 @@ struct TrainCommand: ParsableCommand {
         --normalize is stored in the new version's metadata, so evaluate and predict apply it. \
         Tensors that did not change (a frozen backbone) keep their stored blobs. Same seed, same \
         data, same build: same weights and the same version digest. \
+        With a frozen backbone and no --augment, the backbone's outputs on the data are computed \
+        once and kept in the store's feature cache: later epochs and later runs (another head, \
+        other hyperparameters) train on them without running the backbone, with the same weights \
+        (--no-feature-cache turns it off; a line after training says what was made or used). \
         A model the trainer cannot run (inferred layers, missing tensors) is refused before any work. \
         Examples: zoo train digits59 --data zoo/datasets/digits-target-train.csv.gz --freeze backbone; \
         zoo train mnv2-pets --data pets/train --image-size 160 --augment --epochs 5.
@@ -51,6 +55,8 @@ struct TrainCommand: ParsableCommand {
     var normalize: String?
 
     @OptionGroup var hyperparameters: TrainingOptions
+
+    @OptionGroup(title: "Feature cache") var cache: FeatureCacheOptions
 
     @Option(name: .customLong("as"), help: ArgumentHelp("Store as a new version of NAME (tagged TAG if given); default: the source's name.", valueName: "name[:tag]"))
     var saveAs: String?
@@ -118,6 +124,7 @@ struct TrainCommand: ParsableCommand {
 
             var trainer = Trainer(configuration: config)
             trainer.skip = skip
+            trainer.featureCache = try cache.caching(zoo, progress: !json)
             let width = Self.columnWidths
             if !json {
                 print("training \(model.version.reference) \(model.version.digest.short): \(training.count) training rows, "
@@ -141,6 +148,10 @@ struct TrainCommand: ParsableCommand {
             })
 
             DataOptions.reportSkipped(skip)
+            if !json, let line = FeatureCacheOptions.summary(result.featureCache, forwards: result.backboneForwardSamples,
+                                                             enabled: trainer.featureCache != nil) {
+                print(line)
+            }
             var description = model.description
             description.metadata.normalization = normalization
             // A folder's class names name the outputs of a model that had no labels.
@@ -181,6 +192,7 @@ struct TrainCommand: ParsableCommand {
                     "tensors_changed": .array(stored.newTensors.map { .string($0) }),
                     "new_blob_bytes": .number(Double(stored.newBlobBytes)), "reused_blob_bytes": .number(Double(stored.reusedBlobBytes)),
                     "frozen_layers": .number(Double(result.frozenLayers)),
+                    "feature_cache": FeatureCacheOptions.json(result.featureCache, forwards: result.backboneForwardSamples),
                 ]))
                 return
             }

@@ -107,7 +107,7 @@ struct NumpyTests {
         flipped[100] ^= 1
         #expect(throws: FormatError.self) { _ = try NumpyArchive(flipped).array("x") }
         #expect(throws: FormatError.self) { _ = try NumpyArchive(Array(file.prefix(file.count - 10))) }
-        #expect(throws: FormatError.self) { _ = try NpzZip(Array(repeating: 0, count: 100)) }
+        #expect(throws: FormatError.self) { _ = try NumpyArchive(Array(repeating: 0, count: 100)) }
         let big = Self.zip(name: "x.npy", raw: member, stored: packed, method: 8, declaredSize: 1 << 40)
         do {
             _ = try NumpyArchive(big).array("x", maxBytes: 1 << 30)

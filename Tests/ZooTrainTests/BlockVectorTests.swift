@@ -81,16 +81,51 @@ struct BlockVectorTests {
         }
         #expect(network.trainableParameters.allSatisfy { !$0.name.hasPrefix("layer1.") && !$0.name.hasPrefix("conv1") })
         // Layers backward does not reach hold no activations after the forward; the others do.
-        func saved(_ layer: NetworkLayer) -> Int {
-            let inner = (layer as? BlockLayer)?.nodeLayers ?? [layer]
-            return inner.reduce(0) { $0 + (($1 as? BatchNormLayer)?.savedElements ?? ($1 as? ActivationLayer)?.savedElements ?? 0) }
-        }
         #expect(network.layers.prefix(5).allSatisfy { saved($0) == 0 })
         #expect(saved(network.layers[5]) > 0 && saved(network.layers[6]) > 0)
         // The frozen blocks ran in evaluation mode: their parameters' gradients stay zero.
         for layer in network.layers.prefix(5) {
             for p in layer.parameters { #expect(p.gradient.data.allSatisfy { $0 == 0 }, "\(p.name)") }
         }
+    }
+
+    /// Elements a layer (a block: all its nodes) keeps for backward.
+    static func saved(_ layer: NetworkLayer) -> Int {
+        let inner = (layer as? BlockLayer)?.nodeLayers ?? [layer]
+        return inner.reduce(0) { total, node in
+            let kept = (node as? BatchNormLayer)?.savedElements ?? (node as? ActivationLayer)?.savedElements
+                ?? (node as? Conv2dLayer)?.savedElements ?? (node as? Pool2dLayer)?.savedElements
+                ?? (node as? DenseLayer)?.savedElements ?? 0
+            return total + kept
+        }
+    }
+
+    func saved(_ layer: NetworkLayer) -> Int { Self.saved(layer) }
+
+    @Test func evaluationForwardKeepsNothingForBackward() throws {
+        let v = try load()
+        let network = try Network(description: v.description, tensors: v.tensors.mapValues { $0.map(Float.init) })
+        let x = Tensor(shape: v.input.shape, data: v.input.data.map(Float.init))
+        // An evaluation forward (inference) keeps nothing, and its output is still PyTorch's.
+        let eval = network.forward(x, training: false)
+        #expect(error(eval.data, v.output_eval.data) <= 1e-4)
+        for (i, layer) in network.layers.enumerated() { #expect(saved(layer) == 0, "layer \(i) '\(v.description.layers[i].name)'") }
+        // A training forward keeps the activations backward needs, convolutions' inputs among them;
+        // the next evaluation forward drops them.
+        _ = network.forward(x, training: true)
+        #expect(saved(network.layers[0]) == x.count)
+        #expect(network.layers.allSatisfy { saved($0) > 0 || $0.parameters.isEmpty && !($0 is ActivationLayer) })
+        _ = network.forward(x, training: false)
+        #expect(network.layers.allSatisfy { saved($0) == 0 })
+        // Training after it is unaffected: the same gradients, bit for bit, as a fresh network's.
+        func gradients(_ net: Network) -> [String: [Float]] {
+            let y = net.forward(x, training: true)
+            net.backward(Tensor(shape: y.shape, data: v.loss_weights.data.map(Float.init)))
+            return Dictionary(uniqueKeysWithValues: net.trainableParameters.map { ($0.name, $0.gradient.data) })
+        }
+        let fresh = try Network(description: v.description, tensors: v.tensors.mapValues { $0.map(Float.init) })
+        _ = fresh.forward(x, training: true)  // the same running-statistics update as above
+        #expect(gradients(network) == gradients(fresh))
     }
 
     @Test func trainingStepsAreBitReproducible() throws {

@@ -244,6 +244,16 @@ struct ConvolutionNetworkTests {
         }
         network.backward(randomTensor(t.shape, seed: 32))
         for p in network.trainableParameters { #expect(!p.gradient.data.contains { !$0.isFinite }) }
+        // What convolutions and pooling keep for backward: kept by a training forward, dropped by
+        // an evaluation one and below a frozen cut.
+        _ = network.forward(x, training: true)
+        #expect(network.layers.prefix(3).allSatisfy { BlockVectorTests.saved($0) > 0 })
+        _ = network.forward(x, training: false)
+        #expect(network.layers.allSatisfy { BlockVectorTests.saved($0) == 0 })
+        let frozen = try Network(description: description, tensors: network.tensors(), frozenLayers: 3)
+        _ = frozen.forward(x, training: true)
+        #expect(frozen.layers.prefix(4).allSatisfy { BlockVectorTests.saved($0) == 0 })
+        #expect(BlockVectorTests.saved(frozen.layers[5]) > 0)
     }
 }
 

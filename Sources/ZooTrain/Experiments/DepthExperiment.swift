@@ -25,6 +25,9 @@ public struct DepthExperiment: Sendable {
     public var configuration: TrainingConfiguration
     /// Initialisation of the new head.
     public var headInit: InitScheme = .pytorch
+    /// Where each cut point's backbone outputs are cached (shared by its seeds); nil runs the
+    /// backbone on every batch. The results are the same either way.
+    public var featureCache: FeatureCaching?
 
     /// An experiment over the given data and seeds with the given budget.
     public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
@@ -84,8 +87,10 @@ public struct DepthExperiment: Sendable {
                 config.seed = seed
                 let network = try Network(description: prepared.description, tensors: prepared.tensors,
                                           frozenLayers: prepared.backboneLayers, seed: seed)
-                _ = try Trainer(configuration: config).train(network: network, training: data)
-                accuracies.append(try Trainer.evaluate(network: network, data: testSet).accuracy)
+                var trainer = Trainer(configuration: config)
+                trainer.featureCache = featureCache
+                _ = try trainer.train(network: network, training: data)
+                accuracies.append(try Trainer.evaluate(network: network, data: testSet, features: featureCache).accuracy)
             }
             guard keep >= 0 && keep < shapes.count else {
                 throw TrainError(.invalidConfiguration, "cut point \(keep) is outside 0...\(model.layers.count)")

@@ -28,6 +28,9 @@ public struct LearningRateFinder: Sendable {
     public var slopeWindow: Int = 2
     /// Batch size, optimizer, weight decay, seed and freeze; epochs and schedule are ignored.
     public var configuration: TrainingConfiguration
+    /// Where a frozen backbone's outputs on the data are cached; nil runs it on every batch.
+    /// The curve is the same either way.
+    public var featureCache: FeatureCaching?
 
     /// A range test with the defaults above and the given training settings.
     public init(configuration: TrainingConfiguration) {
@@ -55,6 +58,14 @@ public struct LearningRateFinder: Sendable {
             throw TrainError(.invalidConfiguration, "nothing trains (every layer is frozen), so the rate has no effect; unfreeze the head")
         }
         let logitLayers = network.logitLayerCount
+        // The test reads samples without augmentation, so a frozen prefix's outputs can be cached.
+        var input = LayerInput(source: data, start: 0)
+        if let featureCache {
+            input = try featureCache.input(for: data, network: network, role: "data", augmenting: false,
+                                           batchSize: configuration.batchSize, skip: nil).input
+        }
+        var forwards = 0
+        defer { featureCache?.countForwards(forwards) }
         let ratio = log(endRate / startRate)
         var order: [Int] = []
         var cursor = 0
@@ -75,9 +86,10 @@ public struct LearningRateFinder: Sendable {
             cursor += indices.count
             let rate = startRate * exp(ratio * Double(step) / Double(steps - 1))
             let (inputs, y): ([Float], [Int])
-            do throws(DataError) { (inputs, y) = try data.batch(indices) } catch { throw TrainError(error) }
-            let x = Tensor(shape: [indices.count] + network.inputShape, data: inputs)
-            let logits = network.forward(x, training: true, upTo: logitLayers)
+            do throws(DataError) { (inputs, y) = try input.source.batch(indices) } catch { throw TrainError(error) }
+            let x = Tensor(shape: [indices.count] + network.shapes[input.start], data: inputs)
+            let logits = network.forward(x, training: true, from: input.start, upTo: logitLayers)
+            if input.start == 0 && network.frozenLayers > 0 { forwards += indices.count }
             let (loss, grad, _) = Loss.softmaxCrossEntropy(logits: logits, labels: y, labelSmoothing: configuration.labelSmoothing)
             guard loss.isFinite else { stopReason = "diverged"; break }
             average = smoothing * average + (1 - smoothing) * loss

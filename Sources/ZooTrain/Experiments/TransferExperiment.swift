@@ -31,6 +31,9 @@ public struct TransferExperiment: Sendable {
     public var configuration: TrainingConfiguration
     /// Initialisation of the new head.
     public var headInit: InitScheme = .pytorch
+    /// Where the frozen regime's backbone outputs are cached (training subsets, curve and test
+    /// sets); nil runs the backbone on every batch. The results are the same either way.
+    public var featureCache: FeatureCaching?
     /// Initialisation of the "scratch" regime's whole network: nil draws PyTorch's default module
     /// initialisation (`Network.initialTensors(for:seed:)`); `torchvision` draws what torchvision's
     /// constructors do, the honest baseline for a recognised torchvision network. The default is
@@ -103,8 +106,10 @@ public struct TransferExperiment: Sendable {
         }
         let network = try Network(description: prepared.description, tensors: prepared.tensors,
                                   frozenLayers: try config.freeze.frozenLayerCount(for: prepared.description), seed: seed)
-        let result = try Trainer(configuration: config).train(network: network, training: training, validation: curve)
-        let evaluation = try Trainer.evaluate(network: network, data: test)
+        var trainer = Trainer(configuration: config)
+        trainer.featureCache = featureCache
+        let result = try trainer.train(network: network, training: training, validation: curve)
+        let evaluation = try Trainer.evaluate(network: network, data: test, features: featureCache)
         return TransferResult.Run(regime: regime, sizePerClass: size, seed: seed, testAccuracy: evaluation.accuracy,
                                   testLoss: evaluation.loss, curve: result.history.compactMap(\.validationAccuracy),
                                   seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -31,6 +31,9 @@ public struct WarmStartSearch: Sendable {
     public var configuration: TrainingConfiguration
     /// Initialisation of the new head.
     public var headInit: InitScheme = .pytorch
+    /// Where the frozen regime's backbone outputs are cached (every trial shares them); nil
+    /// runs the backbone on every batch. The results are the same either way.
+    public var featureCache: FeatureCaching?
 
     /// A search over the given grid.
     public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, validation: any DataSource,
@@ -109,10 +112,12 @@ public struct WarmStartSearch: Sendable {
         config.freeze = regime == .frozen ? .layers(model.backboneLayers) : .none
         let network = try Network(description: model.description, tensors: tensors,
                                   frozenLayers: try config.freeze.frozenLayerCount(for: model.description), seed: config.seed)
-        let initial = try Trainer.evaluate(network: network, data: validation).accuracy
+        let initial = try Trainer.evaluate(network: network, data: validation, features: featureCache, role: "validation").accuracy
         var epochsToTarget: Int? = initial >= target ? 0 : nil
         var secondsToTarget: Double? = epochsToTarget == nil ? nil : clock() - start
-        let result = try Trainer(configuration: config).train(network: network, training: training, validation: validation) { m in
+        var trainer = Trainer(configuration: config)
+        trainer.featureCache = featureCache
+        let result = try trainer.train(network: network, training: training, validation: validation) { m in
             if epochsToTarget == nil, let a = m.validationAccuracy, a >= target {
                 epochsToTarget = m.epoch
                 secondsToTarget = clock() - start

@@ -132,6 +132,10 @@ extension Convolution {
             return
         }
         let cin = g.groupInChannels, cout = g.groupOutChannels, taps = g.taps, patch = g.patch
+        if g.isPointwise {
+            pointwiseWeightGradient(g, input: x, outputGradient: gy, weightGradient: gw, kernel: kernel)
+            return
+        }
         let channelsLast = cin >= g.kernelW || g.dilationW > 1
         let perImage = (channelsLast ? g.inChannels * g.inPlane : 0) + g.outChannels * g.outPlane
         let chunk = max(1, min(g.batch, chunkBudget / max(1, perImage)))
@@ -170,6 +174,50 @@ extension Convolution {
                 for t in 0..<taps {
                     for c in 0..<cin { dst[c * taps + t] = src[t * cin + c] }
                 }
+            }
+        }
+    }
+
+    /// The weight gradient of a 1×1 convolution, `dW_g = dY_g · X_gᵀ` summed over the batch: both
+    /// factors are read from their NCHW planes, a chunk of images at a time.
+    ///
+    /// With fewer input than output channels the product runs transposed (`X_g · dY_gᵀ`, then a
+    /// transpose of the small result), so the channels that fill the micro-kernel's wide side are
+    /// the many, not the few.
+    static func pointwiseWeightGradient(_ g: ConvGeometry, input x: UnsafePointer<Float>, outputGradient gy: UnsafePointer<Float>,
+                                        weightGradient gw: UnsafeMutablePointer<Float>, kernel: GemmKernel) {
+        let cin = g.groupInChannels, cout = g.groupOutChannels, plane = g.inPlane
+        let transposed = cin < cout
+        let chunk = max(1, min(g.batch, chunkBudget / max(1, (transposed ? g.inChannels : g.outChannels) * plane)))
+        let product = transposed ? Gemm.allocateFloats(g.weightCount) : gw
+        defer { if transposed { product.deallocate() } }
+        var n0 = 0
+        while n0 < g.batch {
+            let count = min(chunk, g.batch - n0)
+            for group in 0..<g.groups {
+                let dy = gy + (n0 * g.outChannels + group * cout) * plane, xs = x + (n0 * g.inChannels + group * cin) * plane
+                let dyStride = g.outChannels * plane, xStride = g.inChannels * plane
+                if transposed {
+                    let a = PackedA(kernel: kernel, m: cin, k: count * plane,
+                                    source: PlanarA(base: xs, ld: plane, imageColumns: plane, imageStride: xStride))
+                    let b = PlanarTransposedB(base: dy, ld: plane, imageColumns: plane, imageStride: dyStride)
+                    Gemm.run(m: cin, n: cout, k: count * plane, a: a, b: b,
+                             c: GemmOutput(product + group * cout * cin, ldc: cout), accumulate: n0 > 0, kernel: kernel)
+                } else {
+                    let a = PackedA(kernel: kernel, m: cout, k: count * plane,
+                                    source: PlanarA(base: dy, ld: plane, imageColumns: plane, imageStride: dyStride))
+                    let b = PlanarTransposedB(base: xs, ld: plane, imageColumns: plane, imageStride: xStride)
+                    Gemm.run(m: cout, n: cin, k: count * plane, a: a, b: b,
+                             c: GemmOutput(product + group * cout * cin, ldc: cin), accumulate: n0 > 0, kernel: kernel)
+                }
+            }
+            n0 += count
+        }
+        if transposed {
+            // product holds [group][cin][cout]; the weight is [group][cout][cin].
+            for group in 0..<g.groups {
+                let src = product + group * cout * cin, dst = gw + group * cout * cin
+                for c in 0..<cin { for o in 0..<cout { dst[o * cin + c] = src[c * cout + o] } }
             }
         }
     }

@@ -46,12 +46,6 @@ struct DenseB: GemmOperandB {
 /// Copies `count` floats and zero-fills the rest of a `width`-float packed row.
 @inline(__always)
 func copyRow(from src: UnsafePointer<Float>, count: Int, into dst: UnsafeMutablePointer<Float>, width: Int) {
-    var u = 0
-    let rs = UnsafeRawPointer(src), rd = UnsafeMutableRawPointer(dst)
-    while u + 8 <= count {
-        rd.storeBytes(of: rs.loadUnaligned(fromByteOffset: u * 4, as: SIMD8<Float>.self), toByteOffset: u * 4, as: SIMD8<Float>.self)
-        u += 8
-    }
-    while u < count { dst[u] = src[u]; u += 1 }
-    while u < width { dst[u] = 0; u += 1 }
+    copyFloats(from: src, into: dst, count: count)
+    for u in count..<width { dst[u] = 0 }
 }

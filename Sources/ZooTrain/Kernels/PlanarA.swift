@@ -17,11 +17,7 @@ struct PlanarA: GemmOperandA {
         var r0 = 0
         while r0 < mc {
             let rows = min(mr, mc - r0)
-            var t = 0
-            while t < kc {
-                let p = p0 + t
-                let image = p / imageColumns, q = p - image * imageColumns
-                let run = min(kc - t, imageColumns - q)
+            forEachImageRun(from: p0, count: kc, imageColumns: imageColumns) { t, image, q, run in
                 let src = base + image * imageStride + (i0 + r0) * ld + q
                 let out = dst + t * mr
                 var u0 = 0
@@ -37,7 +33,6 @@ struct PlanarA: GemmOperandA {
                     for u in u0..<run { out[u * mr + r] = s[u] }
                 }
                 if rows < mr { for u in 0..<run { for r in rows..<mr { out[u * mr + r] = 0 } } }
-                t += run
             }
             dst += kc * mr
             r0 += mr

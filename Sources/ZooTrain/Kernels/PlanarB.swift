@@ -24,14 +24,8 @@ struct PlanarB: GemmOperandB {
             } else {
                 // The strip spans images: copy each image's run of columns.
                 for p in 0..<kc {
-                    var t = 0
-                    while t < cols {
-                        let jj = j + t
-                        let im = jj / imageColumns, qq = jj - im * imageColumns
-                        let run = min(cols - t, imageColumns - qq)
-                        let src = base + im * imageStride + (p0 + p) * ld + qq
-                        for u in 0..<run { dst[p * nr + t + u] = src[u] }
-                        t += run
+                    forEachImageRun(from: j, count: cols, imageColumns: imageColumns) { t, im, qq, run in
+                        copyFloats(from: base + im * imageStride + (p0 + p) * ld + qq, into: dst + p * nr + t, count: run)
                     }
                     for u in cols..<nr { dst[p * nr + u] = 0 }
                 }
