@@ -91,10 +91,13 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for record in index.tensors {
-            let bytes = try reader.decode(record.name)
-            try bytes.withBytes { (raw) throws(FormatError) in try writer.write(raw) }
-            done += record.rawBytes
-            progress(done, total)
+            // Piece by piece: memory stays bounded whatever the tensor's size (or its claims).
+            if record.chunks.isEmpty { try writer.write(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            try TensorCodec.decodeInPieces(record: record, stream: try reader.stream(of: record)) { (piece) throws(FormatError) in
+                try writer.writePart(piece)
+                done += UInt64(piece.count)
+                progress(done, total)
+            }
         }
         try writer.finish()
         return Summary(tensorCount: index.tensors.count, rawBytes: total, outputBytes: 0, headerPreserved: true)

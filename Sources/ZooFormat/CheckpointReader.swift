@@ -103,12 +103,11 @@ public final class CheckpointReader {
         return UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + Int(record.storedBytes))])
     }
 
-    /// Decodes the named tensor's raw bytes (checking every chunk CRC).
-    public func decode(_ name: String) throws(FormatError) -> [UInt8] {
+    /// Decodes the named tensor's raw bytes (checking every chunk CRC). Memory follows the chunks
+    /// as they verify (`TensorCodec.decode(record:stream:checkDigest:)`), not the index's claims.
+    public func decode(_ name: String, checkDigest: Bool = false) throws(FormatError) -> [UInt8] {
         let record = try self.record(required: name)
-        var bytes = [UInt8](repeating: 0, count: Int(record.rawBytes))
-        try bytes.withMutableBytes { (out) throws(FormatError) in try decode(record, into: out) }
-        return bytes
+        return try TensorCodec.decode(record: record, stream: stream(of: record), checkDigest: checkDigest)
     }
 
     /// Decodes `record` (one of this file's) into `output`, exactly `record.rawBytes` long.
