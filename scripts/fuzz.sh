@@ -42,11 +42,6 @@ binary() { echo "${FUZZ_BINARY:-$root/Fuzzing/.build/$config/zoo-fuzz}"; }
 # swift-backtrace process behind; libFuzzer and ASan report crashes themselves.
 export SWIFT_BACKTRACE=enable=no
 asan_options=${ASAN_OPTIONS:-allocator_may_return_null=0:handle_abort=1}
-# Targets that reach TensorCodec.decode's failures: every failed chunk decode leaks its error
-# there (issue 13, bug 3, fixed on branch codec), and a leak check per input would both stop the
-# campaign and slow it a hundredfold. Leak checks stay on for every other target; this list
-# empties when the fix is on main (formats/fuzzing.md, "Known issues").
-leaky_targets=" zckpt_file zckpt_chunk huffman_zlib "
 
 case "${1:-}" in
     --list) printf '%s\n' "${targets_all[@]}"; exit 0 ;;
@@ -78,7 +73,6 @@ for t in "${targets[@]}"; do
     log=$logs/$t.log
     status=0
     leaks=1
-    [[ "$leaky_targets" == *" $t "* ]] && leaks=0
     # The first folder receives new units; the committed corpus is only read.
     # -malloc_limit_mb: no input under max_len may make a reader allocate 256 MB at once.
     ZOO_FUZZ_TARGET=$t ASAN_OPTIONS="$asan_options:detect_leaks=$leaks" "$(binary)" "$work/$t" "$root/Fuzzing/Corpus/$t" \
