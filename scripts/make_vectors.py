@@ -7,6 +7,7 @@ Swift reader is tested against files it did not write. Deterministic: same outpu
 Usage: python3 scripts/make_vectors.py
 """
 import hashlib
+import heapq
 import json
 import os
 import struct
@@ -48,6 +49,118 @@ def encode_planes(raw, dtype):
         plane = planes[p].tobytes()
         options = [(0, plane), (1, raw_deflate(plane, 9, zlib.Z_HUFFMAN_ONLY)), (2, raw_deflate(plane, 9))]
         method, stored = min(options, key=lambda o: (len(o[1]), o[0]))
+        header += struct.pack("<BI", method, len(stored))
+        body += stored
+    return header + body
+
+
+class BitWriter:
+    """RFC 1951 bit order: values packed least-significant bit first; Huffman codes reversed."""
+
+    def __init__(self):
+        self.acc, self.n, self.out = 0, 0, bytearray()
+
+    def put(self, value, count):
+        self.acc |= value << self.n
+        self.n += count
+        while self.n >= 8:
+            self.out.append(self.acc & 0xFF)
+            self.acc >>= 8
+            self.n -= 8
+
+    def code(self, code, length):
+        self.put(int(format(code, "0%db" % length)[::-1], 2), length)
+
+    def finish(self):
+        if self.n:
+            self.out.append(self.acc & 0xFF)
+        return bytes(self.out)
+
+
+def huffman_lengths(freq):
+    """Code lengths of a Huffman code for {symbol: count} (at least two symbols; small inputs only)."""
+    heap = [(f, i, [sym]) for i, (sym, f) in enumerate(sorted(freq.items()))]
+    heapq.heapify(heap)
+    depth = {sym: 0 for sym in freq}
+    tie = len(heap)
+    while len(heap) > 1:
+        fa, _, a = heapq.heappop(heap)
+        fb, _, b = heapq.heappop(heap)
+        for sym in a + b:
+            depth[sym] += 1
+        heapq.heappush(heap, (fa + fb, tie, a + b))
+        tie += 1
+    assert max(depth.values()) <= 15
+    return depth
+
+
+def canonical_codes(lengths):
+    codes, code = {}, 0
+    for length in range(1, 16):
+        for sym in sorted(s for s, l in lengths.items() if l == length):
+            codes[sym] = code
+            code += 1
+        code <<= 1
+    return codes
+
+
+def literal_only_deflate(data, ndist=2, marks=()):
+    """One final dynamic block of literals only, declaring `ndist` distance codes (two of length 1,
+    the rest unused). Written by hand so the header can say what zlib's deflate never writes.
+    With `marks` (increasing literal indices) returns also the bit position of each one's code."""
+    freq = {}
+    for b in data:
+        freq[b] = freq.get(b, 0) + 1
+    freq[256] = 1
+    lengths = huffman_lengths(freq)
+    codes = canonical_codes(lengths)
+    w = BitWriter()
+    w.put(1, 1)  # BFINAL
+    w.put(2, 2)  # dynamic Huffman
+    w.put(0, 5)  # HLIT: 257 literal/length codes
+    w.put(ndist - 1, 5)  # HDIST
+    w.put(15, 4)  # HCLEN: all 19 code-length code lengths
+    # Code-length code: symbols 0-15 all 4 bits long (a complete code), 16-18 unused.
+    for sym in [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]:
+        w.put(0 if sym >= 16 else 4, 3)
+    sequence = [lengths.get(sym, 0) for sym in range(257)] + [1, 1] + [0] * (ndist - 2)
+    for value in sequence:
+        w.code(value, 4)  # all 16 symbols have length 4, so symbol v's canonical code is v
+    positions, marks = [], list(marks)
+    for i, b in enumerate(data):
+        if marks and i == marks[0]:
+            positions.append(8 * len(w.out) + w.n)
+            marks.pop(0)
+        w.code(codes[b], lengths[b])
+    w.code(codes[256], lengths[256])
+    return (w.finish(), positions) if positions else w.finish()
+
+
+def indexed_huffman(plane, k=4, lie=None):
+    """Plane method 3 (format 1.1): K, K - 1 entry points (the bit of the code of literal
+    floor(j * n / K) in the stream), then one Huffman-only block. `lie` edits the entry points."""
+    n = len(plane)
+    marks = [j * n // k for j in range(1, k)]
+    if marks:
+        stream, entries = literal_only_deflate(plane, 2, marks)
+    else:
+        stream, entries = literal_only_deflate(plane, 2), []
+    if lie:
+        entries = lie(entries)
+    return bytes([k]) + b"".join(struct.pack("<I", e) for e in entries) + stream
+
+
+def planes_chunk(raw, dtype, plane_streams):
+    """A planes chunk of `raw` with the given (method, stored bytes) for some planes; others stored."""
+    w = WIDTH[dtype]
+    n = len(raw) // w
+    v = np.frombuffer(raw, dtype=np.dtype(UINT[w]).newbyteorder("<")).astype(UINT[w])
+    if dtype in FLOATS and w >= 2:
+        v = (v << UINT[w](1)) | (v >> UINT[w](8 * w - 1))
+    planes = np.frombuffer(v.astype(np.dtype(UINT[w]).newbyteorder("<")).tobytes(), dtype=np.uint8).reshape(n, w).T
+    header, body = b"", b""
+    for p in range(w):
+        method, stored = plane_streams(p, planes[p].tobytes()) or (0, planes[p].tobytes())
         header += struct.pack("<BI", method, len(stored))
         body += stored
     return header + body
@@ -345,6 +458,78 @@ def main():
     q.chunks[0][3] = crc32(q.stream)
     bad("bad_sha256.zckpt", build([q]), "verify", "checksumMismatch", "SHA-256 of the decoded bytes",
         "the chunk's CRC matches but the decoded bytes are not the tensor's")
+
+    # Issue 13: an index claiming an 8 GiB F64 tensor in 512 deflate chunks of stored length 0
+    # (a 9 KB file). Deflate expands at most 1032:1, so the claim is refused at open, before any
+    # memory is allocated for it.
+    huge = {"name": "w", "dtype": "F64", "shape": [1 << 30], "codec": "deflate", "offset": 64,
+            "raw_bytes": 1 << 33, "stored_bytes": 0, "sha256": "0" * 64,
+            "chunks": [[0, 0, 16 << 20, 0] for _ in range(512)]}
+    head = MAGIC + struct.pack("<HH", 1, 0) + bytes(52)
+    index = index_json({"tensors": [huge], "metadata": {}})
+    bad("bad_claims_8gib.zckpt", head + index + footer(len(head), index), "open", "malformed",
+        "chunk 0 claims 16777216 raw bytes from 0 stored bytes",
+        "the index claims an 8 GiB F64 tensor in 512 deflate chunks of stored length 0 (9 KB file)")
+
+    # Issue 13: a Huffman plane whose dynamic block declares 31 distance codes. RFC 1951 allows 30
+    # and zlib refuses more ("too many length or distance symbols"), so the chunk is corrupt even
+    # though every code in it would decode.
+    h_raw = (np.random.RandomState(31).standard_normal(256) * 0.05).astype("<f4").tobytes()
+
+    def hdist(ndist):
+        return lambda p, plane: (1, literal_only_deflate(plane, ndist)) if p == 3 else None
+    good30 = planes_chunk(h_raw, "F32", hdist(30))
+    plane3 = good30[20 + 3 * 256:]
+    assert zlib.decompressobj(-15).decompress(plane3) == planes_chunk(h_raw, "F32", lambda p, x: None)[20 + 3 * 256:]
+    h = Tensor("h", "F32", [256], h_raw, "planes")
+    h.stream = planes_chunk(h_raw, "F32", hdist(31))
+    try:
+        zlib.decompressobj(-15).decompress(h.stream[20 + 3 * 256:])
+        raise AssertionError("zlib accepted 31 distance codes")
+    except zlib.error:
+        pass
+    h.chunks = [[0, len(h.stream), len(h_raw), crc32(h.stream)]]
+    bad("bad_hdist_31.zckpt", build([h]), "verify", "corruptData", "the compressed data is invalid",
+        "tensor h's exponent plane is a Huffman block declaring 31 distance codes (RFC 1951 allows 30)")
+
+    # Issue 13: every chunk of a tensor fails its CRC. Decoding it must fail the same way each time
+    # without keeping anything (the failures once leaked: Tests/ZooFormatTests/VectorTests.swift).
+    leak = Tensor("x", "F32", [4096], (rng.standard_normal(4096) * 0.1).astype("<f4").tobytes(), "planes",
+                  chunk_size=1024)
+    for c in leak.chunks:
+        c[3] ^= 1
+    bad("bad_every_chunk_crc.zckpt", build([leak]), "verify", "checksumMismatch", "tensor 'x' chunk 0: CRC32",
+        "every one of tensor x's 16 chunks has a wrong CRC32 in the index")
+
+    # Format 1.1: plane method 3, one Huffman-only block with entry points for decoding its
+    # quarters at once. Wrong entry points are hints that fail, not errors: the plane still reads.
+    rng3 = np.random.RandomState(11)
+    w_raw = (rng3.standard_normal(4096) * 0.02).astype("<f4").tobytes()
+    b_raw = sample("BF16", 4096, seed=12)
+    s_raw = (rng3.standard_normal(2048) * 0.1).astype("<f4").tobytes()
+
+    def exponent_indexed(width, k=4, lie=None):
+        return lambda p, plane: (3, indexed_huffman(plane, k, lie)) if p == width - 1 else None
+
+    def indexed_tensor(name, dtype, shape, raw, streams):
+        t = Tensor(name, dtype, shape, raw, "planes")
+        t.stream = planes_chunk(raw, dtype, streams)
+        t.chunks = [[0, len(t.stream), len(raw), crc32(t.stream)]]
+        return t
+    indexed = [indexed_tensor("w_f32", "F32", [16, 256], w_raw, exponent_indexed(4)),
+               indexed_tensor("w_bf16", "BF16", [2, 2048], b_raw, exponent_indexed(2)),
+               indexed_tensor("w_one_segment", "F32", [2048], s_raw, exponent_indexed(4, k=1)),
+               indexed_tensor("w_wrong_hints", "F32", [2048], s_raw,
+                              exponent_indexed(4, lie=lambda e: [e[1], e[0] + 3, 7]))]
+    good("good_planes_indexed.zckpt", indexed, metadata={"method": "3"}, minor=1)
+
+    def bad_indexed(name, edit, message, why):
+        t = indexed_tensor("v", "F32", [2048], s_raw, lambda p, plane: (3, edit(indexed_huffman(plane))) if p == 3 else None)
+        bad(name, build([t], minor=1), "verify", "corruptData", message, why)
+    bad_indexed("bad_indexed_no_segments.zckpt", lambda plane: bytes([0]) + plane[13:], "declares 0 segments",
+                "an indexed Huffman plane (method 3) declaring 0 segments")
+    bad_indexed("bad_indexed_short_table.zckpt", lambda plane: bytes([16]) + plane[1:9], "declares 16 segments in 9 bytes",
+                "an indexed Huffman plane of 9 bytes declaring 16 segments (15 entry points need 60)")
 
     for old in os.listdir(OUT):
         if old.endswith(".zckpt"):

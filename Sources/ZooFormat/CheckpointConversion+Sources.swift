@@ -17,7 +17,9 @@ extension CheckpointConversion {
             let writer = try SafetensorsWriter(path: output, tensors: order.map { (source.tensors[$0].name, source.tensors[$0].dtype, source.tensors[$0].shape) },
                                                orderedMetadata: source.metadata)
             for i in order {
-                try source.bytes(of: i).withUnsafeBytes { (raw) throws(FormatError) in try writer.write(raw) }
+                try source.guarded { () throws(FormatError) in
+                    try source.bytes(of: i).withUnsafeBytes { (raw) throws(FormatError) in try writer.write(raw) }
+                }
                 done += UInt64(source.tensors[i].byteCount)
                 progress(done, total)
             }
@@ -26,9 +28,11 @@ extension CheckpointConversion {
             let writer = try CheckpointWriter(path: output)
             writer.metadata = source.metadataMap ?? [:]
             for (i, tensor) in source.tensors.enumerated() {
-                _ = try source.bytes(of: i).withUnsafeBytes { (raw) throws(FormatError) in
-                    try writer.addTensor(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, raw: raw,
-                                         codec: codec ?? .planes, level: level ?? 6)
+                try source.guarded { () throws(FormatError) in
+                    _ = try source.bytes(of: i).withUnsafeBytes { (raw) throws(FormatError) in
+                        try writer.addTensor(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, raw: raw,
+                                             codec: codec ?? .planes, level: level ?? 6)
+                    }
                 }
                 done += UInt64(tensor.byteCount)
                 progress(done, total)

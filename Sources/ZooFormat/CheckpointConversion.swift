@@ -69,8 +69,10 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for entry in file.tensors {
-            try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
-                                 raw: file.bytes(of: entry), codec: codec, level: level)
+            try file.guarded { () throws(FormatError) in
+                try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
+                                     raw: file.bytes(of: entry), codec: codec, level: level)
+            }
             done += UInt64(entry.dataOffsets.count)
             progress(done, total)
         }
@@ -89,10 +91,13 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for record in index.tensors {
-            let bytes = try reader.decode(record.name)
-            try bytes.withBytes { (raw) throws(FormatError) in try writer.write(raw) }
-            done += record.rawBytes
-            progress(done, total)
+            // Piece by piece: memory stays bounded whatever the tensor's size (or its claims).
+            if record.chunks.isEmpty { try writer.write(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            try TensorCodec.decodeInPieces(record: record, stream: try reader.stream(of: record)) { (piece) throws(FormatError) in
+                try writer.writePart(piece)
+                done += UInt64(piece.count)
+                progress(done, total)
+            }
         }
         try writer.finish()
         return Summary(tensorCount: index.tensors.count, rawBytes: total, outputBytes: 0, headerPreserved: true)
@@ -113,7 +118,9 @@ public enum CheckpointConversion {
             if target == record.codec && level == nil {
                 var carried = record
                 carried.offset = nil
-                try writer.addEncoded(record: carried, stream: try reader.stream(of: record))
+                try reader.guarded { () throws(FormatError) in
+                    try writer.addEncoded(record: carried, stream: try reader.stream(of: record))
+                }
             } else {
                 let bytes = try reader.decode(record.name)
                 _ = try bytes.withBytes { (raw) throws(FormatError) in
@@ -137,7 +144,7 @@ public enum CheckpointConversion {
         var done: UInt64 = 0
         progress(0, total)
         for entry in file.tensors {
-            try writer.write(file.bytes(of: entry))
+            try file.guarded { () throws(FormatError) in try writer.write(file.bytes(of: entry)) }
             done += UInt64(entry.dataOffsets.count)
             progress(done, total)
         }

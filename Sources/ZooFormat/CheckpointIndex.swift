@@ -1,10 +1,11 @@
-/// A format version: major changes break readers, minor changes only add (formats/zckpt-v1.md, "Version policy").
+/// A format version: major changes break readers; minor changes add what older readers ignore, or
+/// a plane method they refuse chunk by chunk (formats/zckpt-v1.md, §8 "Version policy").
 public struct FormatVersion: Codable, Sendable, Equatable, Comparable, CustomStringConvertible {
     public var major: UInt16
     public var minor: UInt16
     public init(major: UInt16, minor: UInt16) { self.major = major; self.minor = minor }
     /// The version this library writes.
-    public static let current = FormatVersion(major: 1, minor: 0)
+    public static let current = FormatVersion(major: 1, minor: 1)
     public static func < (a: FormatVersion, b: FormatVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
     public var description: String { "\(major).\(minor)" }
 }

@@ -5,17 +5,15 @@ extension CheckpointReader {
     /// tensor's SHA-256 is checked too.
     public func decodeEach(checkDigest: Bool = false,
                            _ body: (TensorRecord, UnsafeRawBufferPointer) throws(FormatError) -> Void) throws(FormatError) {
-        var buffer: [UInt8] = []
         for record in index.tensors {
             if record.codec == .raw && !checkDigest {
-                try body(record, mappedRaw(record.name))
+                let raw = try mappedRaw(record.name)
+                try guarded { () throws(FormatError) in try body(record, raw) }
                 continue
             }
-            buffer = [UInt8](repeating: 0, count: Int(record.rawBytes))
-            try buffer.withMutableBytes { (out) throws(FormatError) in
-                try decode(record, into: out, checkDigest: checkDigest)
-            }
-            try buffer.withBytes { (bytes) throws(FormatError) in try body(record, bytes) }
+            // Memory follows the chunks as they verify, not the record's claim.
+            let bytes = try decode(record.name, checkDigest: checkDigest)
+            try bytes.withBytes { (raw) throws(FormatError) in try body(record, raw) }
         }
     }
 }

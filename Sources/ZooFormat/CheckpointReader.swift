@@ -1,7 +1,9 @@
 /// Reads a `.zckpt` file: opening reads only the preamble, footer and index; tensor data is read on
 /// demand through a memory map, and every chunk's CRC is checked as it is decoded.
 ///
-/// The map assumes the file is not truncated while it is open (as with any mmap reader).
+/// A file truncated or rewritten by another process while it is open gives an `io` error naming
+/// it, never a signal: every read of the map is followed by `checkUnchanged` (`MappedFile`).
+/// Who reads `stream(of:)` or `mappedRaw` themselves calls `checkUnchanged` once done.
 public final class CheckpointReader {
     /// The file's format version.
     public let version: FormatVersion
@@ -101,36 +103,52 @@ public final class CheckpointReader {
         return UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + Int(record.storedBytes))])
     }
 
-    /// Decodes the named tensor's raw bytes (checking every chunk CRC).
-    public func decode(_ name: String) throws(FormatError) -> [UInt8] {
+    /// Decodes the named tensor's raw bytes (checking every chunk CRC). Memory follows the chunks
+    /// as they verify (`TensorCodec.decode(record:stream:checkDigest:)`), not the index's claims.
+    public func decode(_ name: String, checkDigest: Bool = false) throws(FormatError) -> [UInt8] {
         let record = try self.record(required: name)
-        var bytes = [UInt8](repeating: 0, count: Int(record.rawBytes))
-        try bytes.withMutableBytes { (out) throws(FormatError) in try decode(record, into: out) }
-        return bytes
+        return try TensorCodec.decode(record: record, stream: stream(of: record), checkDigest: checkDigest)
     }
 
     /// Decodes `record` (one of this file's) into `output`, exactly `record.rawBytes` long.
     public func decode(_ record: TensorRecord, into output: UnsafeMutableRawBufferPointer,
                        checkDigest: Bool = false) throws(FormatError) {
-        try TensorCodec.decode(record: record, stream: stream(of: record), into: output, checkDigest: checkDigest)
+        try map.guarded { () throws(FormatError) in
+            try TensorCodec.decode(record: record, stream: stream(of: record), into: output, checkDigest: checkDigest)
+        }
     }
 
     /// The named raw-codec tensor's bytes straight from the memory map, without copying, after
-    /// checking its chunk CRCs.
+    /// checking its chunk CRCs. Call `checkUnchanged` after using them.
     public func mappedRaw(_ name: String) throws(FormatError) -> UnsafeRawBufferPointer {
         let record = try self.record(required: name)
         guard record.codec == .raw else {
             throw FormatError(.invalidArgument, "tensor '\(name)' is stored with codec \(record.codec.rawValue); only raw tensors can be mapped, decode it instead")
         }
         let bytes = try stream(of: record)
-        for (i, chunk) in record.chunks.enumerated() {
-            let piece = UnsafeRawBufferPointer(rebasing: bytes[Int(chunk.offset)..<Int(chunk.offset + chunk.storedLength)])
-            let crc = CRC32.checksum(piece)
-            guard crc == chunk.crc32 else {
-                throw FormatError(.checksumMismatch, "tensor '\(name)' chunk \(i): CRC32 of the stored bytes is \(TensorCodec.hex32(crc)) but the index says \(TensorCodec.hex32(chunk.crc32)); the file is corrupt, restore it from its source")
+        try map.guarded { () throws(FormatError) in
+            for (i, chunk) in record.chunks.enumerated() {
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[Int(chunk.offset)..<Int(chunk.offset + chunk.storedLength)])
+                let crc = CRC32.checksum(piece)
+                guard crc == chunk.crc32 else {
+                    throw FormatError(.checksumMismatch, "tensor '\(name)' chunk \(i): CRC32 of the stored bytes is \(TensorCodec.hex32(crc)) but the index says \(TensorCodec.hex32(chunk.crc32)); the file is corrupt, restore it from its source")
+                }
             }
         }
         return bytes
+    }
+
+    /// Throws `io` naming the file when it was truncated or rewritten since it was opened. Whoever
+    /// reads `stream(of:)` or `mappedRaw` bytes calls this after the last read and on any error.
+    public func checkUnchanged() throws(FormatError) {
+        try map.checkUnchanged()
+    }
+
+    /// `body` (which reads tensor data), then `checkUnchanged`; on an error from `body`, a changed
+    /// file is reported instead.
+    @discardableResult
+    public func guarded<T>(_ body: () throws(FormatError) -> T) throws(FormatError) -> T {
+        try map.guarded(body)
     }
 
     private func record(required name: String) throws(FormatError) -> TensorRecord {

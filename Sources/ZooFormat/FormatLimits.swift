@@ -26,6 +26,28 @@ public enum FormatLimits {
     /// Most bytes of a metadata key (UTF-8).
     public static let maxMetadataKeyBytes = 1024
 
+    /// Most raw bytes one stored byte of a deflate stream can decode to (zlib's documented maximum
+    /// ratio, 1032:1: a 258-byte match coded in two bits).
+    public static let maxDeflateExpansion: UInt64 = 1032
+
+    /// Largest raw length a chunk of `storedLength` stored bytes can decode to for `codec` and
+    /// element width `width` (spec §6 "Chunk table"): raw 1:1; deflate 1032:1; planes 1032:1 over
+    /// the plane streams after the `5w`-byte plane header (every plane method expands at most as
+    /// much as deflate). A reader checks this before it allocates anything for the chunk, so the
+    /// memory a file can make a reader allocate is bounded by the file's own size.
+    static func maxRawLength(storedLength: UInt64, codec: Codec, width: Int) -> UInt64 {
+        let streams: UInt64
+        switch codec {
+        case .raw: return storedLength
+        case .deflate: streams = storedLength
+        case .planes:
+            let header = UInt64(PlanesLayout.headerSize(width: width))
+            streams = storedLength <= header ? 0 : storedLength - header
+        }
+        let (product, overflow) = streams.multipliedReportingOverflow(by: maxDeflateExpansion)
+        return overflow ? .max : product
+    }
+
     /// Largest stored length of a chunk with `rawLength` raw bytes for `codec` and element width
     /// `width` (spec §6 "Chunk table"): raw stores exactly, planes at most a plane header more, deflate
     /// at most zlib's worst-case expansion.

@@ -1,50 +1,80 @@
 /// A fast decoder for the deflate streams the `huffman` plane method produces: dynamic blocks whose
 /// literal/length code has only literals (formats/zckpt-v1.md, §5.3 "planes").
 ///
-/// One table lookup yields up to four literals (an exponent plane averages under three bits per
-/// byte), several times zlib's one-symbol-per-step speed. Anything else — stored or fixed blocks,
-/// length codes, invalid or incomplete codes, a wrong length, trailing bytes — makes it return
-/// false without judging; the caller then inflates with zlib, which decodes or reports the error.
+/// One table lookup yields up to `maxLiterals` literals (an exponent plane averages under three
+/// bits per byte), several times zlib's one-symbol-per-step speed. Anything else — stored or fixed
+/// blocks, length codes, invalid or incomplete codes, a wrong length, trailing bytes — makes it
+/// return false without judging; the caller then inflates with zlib, which decodes or reports the
+/// error. So whatever this decoder accepts, zlib accepts and decodes to the same bytes
+/// (HuffmanDecoderTests check it on damaged streams); it takes every stream `HuffmanEncoder` writes.
 enum HuffmanDecoder {
-    /// Bits indexed by the multi-literal table.
+    /// Most bits indexed by the multi-literal table (2,048 entries of 8 bytes: 16 KiB, within L1).
     static let tableBits = 11
 
+    /// Bits of the table for a plane of `n` bytes: building the table costs the same whatever the
+    /// plane's length, so a small plane gets a small table (7 bits up to 512 bytes, then one more
+    /// bit per doubling, at most `tableBits`); codes longer than the table take the slow path.
+    static func tableBits(forLength n: Int) -> Int {
+        let quarter = max(1, n / 4)
+        return min(tableBits, max(7, Int.bitWidth - quarter.leadingZeroBitCount))
+    }
+    /// Most literals one table entry holds.
+    static let maxLiterals = 6
+
+    /// A table entry: bits 0-3 the bits its literals take, bits 4-6 how many literals (0: the code
+    /// at this position is longer than the table or is the end of the block), bits 8-55 the
+    /// literals, first in the lowest byte.
+    typealias Entry = UInt64
+
     /// Decodes `input` into exactly `output.count` bytes; false when the stream is not one this
-    /// decoder takes (see the type's comment).
-    static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+    /// decoder takes (see the type's comment). `table` is scratch for `1 << tableBits` entries.
+    static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+                               table: UnsafeMutablePointer<Entry>) -> Bool {
         guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
               let dst = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var reader = BitReader(src, count: input.count)
         let n = output.count
         var out = 0
-        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << tableBits)
-        defer { table.deallocate() }
+        let bits = tableBits(forLength: n)
+        let mask = UInt64(1 << bits - 1)
         while true {
             guard let final = reader.take(1), reader.take(2) == 2,
                   let hlit = reader.take(5), let hdist = reader.take(5), let hclen = reader.take(4) else { return false }
-            guard hlit == 0 else { return false } // length codes would follow literals: not literal-only
+            // Literal-only: 257 literal/length codes (so at most zlib's 286), no length codes.
+            guard hlit == 0 else { return false }
+            // RFC 1951 allows at most 30 distance codes (zlib: "too many length or distance symbols").
+            guard 1 + hdist <= 30 else { return false }
             guard let code = Canonical(lengthsFrom: &reader, literals: 257 + Int(hlit), distances: 1 + Int(hdist),
                                        codeLengthCount: 4 + Int(hclen)) else { return false }
-            code.fill(table)
-            // Fast loop: refill, look up up to four literals, store them, advance.
+            code.fill(table, bits: bits)
             while true {
-                reader.refill()
-                let entry = table[Int(reader.peek(tableBits))]
-                let count = Int((entry >> 32) & 7)
-                if count > 0 {
-                    guard out + count <= n else { return false }
-                    if out + 4 <= n {
-                        UnsafeMutableRawPointer(dst + out).storeBytes(of: UInt32(truncatingIfNeeded: entry).littleEndian, as: UInt32.self)
-                    } else {
-                        for k in 0..<count { dst[out + k] = UInt8(truncatingIfNeeded: entry >> (8 * k)) }
+                // Fast loop: with 56 bits buffered, five lookups of at most 11 bits each, each
+                // storing 8 bytes (room checked once) and advancing by its literal count.
+                fast: while out &+ 40 <= n, reader.canRefillFast {
+                    reader.refillFast()
+                    for _ in 0..<5 {
+                        let entry = table[Int(truncatingIfNeeded: reader.buffer & mask)]
+                        let count = Int(truncatingIfNeeded: (entry >> 4) & 7)
+                        if count == 0 { break fast }
+                        UnsafeMutableRawPointer(dst + out).storeBytes(of: (entry >> 8).littleEndian, as: UInt64.self)
+                        out &+= count
+                        reader.drop(Int(truncatingIfNeeded: entry & 15))
                     }
+                }
+                // Careful step: near either end, or at a long code or the end of the block.
+                reader.refill()
+                let entry = table[Int(truncatingIfNeeded: reader.buffer & mask)]
+                let count = Int(truncatingIfNeeded: (entry >> 4) & 7)
+                if count > 0 {
+                    guard count <= n - out else { return false }
+                    for k in 0..<count { dst[out + k] = UInt8(truncatingIfNeeded: entry >> (8 + 8 * k)) }
                     out += count
-                    reader.drop(Int((entry >> 40) & 63))
+                    reader.drop(Int(truncatingIfNeeded: entry & 15))
                 } else {
                     guard let symbol = code.decodeSlowly(&reader) else { return false }
                     if symbol == 256 { break }
                     guard out < n else { return false }
-                    dst[out] = UInt8(symbol)
+                    dst[out] = UInt8(truncatingIfNeeded: symbol)
                     out += 1
                 }
                 if reader.overrun { return false }
@@ -52,6 +82,13 @@ enum HuffmanDecoder {
             if final == 1 { break }
         }
         return out == n && reader.endsExactly
+    }
+
+    /// `decodeLiterals` with a table of its own (tests; the codec passes a workspace's).
+    static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        let table = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << tableBits)
+        defer { table.deallocate() }
+        return decodeLiterals(input, into: output, table: table)
     }
 
     /// One block's literal code in canonical form (RFC 1951 §3.2.2), decoded bit by bit in the
@@ -136,45 +173,67 @@ enum HuffmanDecoder {
             return nil
         }
 
-        /// Fills the table: for every `tableBits`-bit lookahead, the literals it fully determines
-        /// (up to four, bits 0-31), their count (bits 32-34) and their total length (bits 40-45).
-        /// Count 0 sends the decoder to the slow path (end-of-block or a code longer than the table).
-        func fill(_ table: UnsafeMutablePointer<UInt64>) {
+        /// Fills the table (see `Entry`): for every `tableBits`-bit lookahead, the literals it
+        /// fully determines, up to `maxLiterals`. Count 0 sends the decoder to the slow path
+        /// (end-of-block or a code longer than the table).
+        /// With `singles`, the one-symbol table is kept there too (symbol in bits 0-8, length in
+        /// bits 12-15; 0 where the code is longer than the table or is not a literal). `bits` is
+        /// the table's size (at most `tableBits`); the fast loops mask lookups to it.
+        func fill(_ table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil,
+                  bits tableBits: Int = HuffmanDecoder.tableBits) {
             let size = 1 << tableBits
-            // Single symbols first: symbol and length for codes that fit the table.
-            var single = [UInt32](repeating: 0, count: size)
-            // First code of each length, RFC 1951's recurrence (counts[0] is 0).
-            var next = [Int](repeating: 0, count: 16)
-            var code = 0
-            for bits in 1..<16 {
-                code = (code + counts[bits - 1]) << 1
-                next[bits] = code
-            }
-            for (symbol, l) in lengths.enumerated() where l > 0 {
-                let length = Int(l)
-                var c = next[length]
-                next[length] += 1
-                guard length <= tableBits else { continue }
-                var reversed = 0
-                for _ in 0..<length { reversed = (reversed << 1) | (c & 1); c >>= 1 }
-                var k = reversed
-                while k < size {
-                    single[k] = UInt32(symbol) | UInt32(length) << 16
-                    k += 1 << length
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { scratch in
+                let single = singles.map { UnsafeMutableBufferPointer(start: $0, count: size) } ?? scratch
+                // Single symbols first: symbol (bits 0-8) and length (bits 12-15) for codes that
+                // fit the table, 0 elsewhere.
+                single.initialize(repeating: 0)
+                // First code of each length, RFC 1951's recurrence (counts[0] is 0).
+                var next = [Int](repeating: 0, count: 16)
+                var code = 0
+                for bits in 1..<16 {
+                    code = (code + counts[bits - 1]) << 1
+                    next[bits] = code
                 }
-            }
-            for i in 0..<size {
-                var used = 0, count = 0
-                var literals: UInt64 = 0
-                while count < 4 {
-                    let e = single[i >> used]
-                    let length = Int(e >> 16), symbol = Int(e & 0xFFFF)
-                    guard length > 0, length <= tableBits - used, symbol < 256 else { break }
-                    literals |= UInt64(symbol) << (8 * count)
-                    count += 1
-                    used += length
+                for (symbol, l) in lengths.enumerated() where l > 0 {
+                    let length = Int(l)
+                    var c = next[length]
+                    next[length] += 1
+                    guard length <= tableBits, symbol < 256 else { continue }
+                    var reversed = 0
+                    for _ in 0..<length { reversed = (reversed << 1) | (c & 1); c >>= 1 }
+                    var k = reversed
+                    while k < size {
+                        single[k] = UInt16(symbol) | UInt16(length) << 12
+                        k += 1 << length
+                    }
                 }
-                table[i] = literals | UInt64(count) << 32 | UInt64(used) << 40
+                // Entry i of a b-bit table is the literal whose code starts i (if it fits in b
+                // bits) followed by entry i >> length of the (b - length)-bit table: build the
+                // tables for b = 1 ... tableBits in turn, each from the smaller ones (twice the
+                // final table's work, one step per entry). Table b lives at [2^b, 2^(b+1)).
+                withUnsafeTemporaryAllocation(of: Entry.self, capacity: 2 << tableBits) { tables in
+                    tables[1] = 0 // the 0-bit table: nothing determined
+                    for b in 1...tableBits {
+                        let base = 1 << b
+                        for j in 0..<base {
+                            let e = single[j]
+                            let length = Int(e >> 12)
+                            guard length > 0, length <= b else { tables[base + j] = 0; continue }
+                            let rest = tables[(1 << (b - length)) + (j >> length)]
+                            var count = Int((rest >> 4) & 7), used = Int(rest & 15)
+                            var literals = rest >> 8
+                            if count == maxLiterals {
+                                // Keep the first literal and five of the rest: drop the rest's last.
+                                count -= 1
+                                used -= Int(lengths[Int((literals >> UInt64(8 * count)) & 0xFF)])
+                                literals &= (1 << UInt64(8 * count)) - 1
+                            }
+                            tables[base + j] = UInt64(used + length) | UInt64(count + 1) << 4
+                                | (literals << 8 | UInt64(e & 0xFF)) << 8
+                        }
+                    }
+                    if let all = tables.baseAddress { table.update(from: all + size, count: size) }
+                }
             }
         }
     }
@@ -184,7 +243,8 @@ enum HuffmanDecoder {
         private let base: UnsafePointer<UInt8>
         private let count: Int
         private var position = 0
-        private var buffer: UInt64 = 0
+        /// The buffered bits, next bit lowest.
+        private(set) var buffer: UInt64 = 0
         private var available = 0
         /// Zero bits appended past the end of the input.
         private var padded = 0
@@ -192,6 +252,30 @@ enum HuffmanDecoder {
         init(_ base: UnsafePointer<UInt8>, count: Int) {
             self.base = base
             self.count = count
+        }
+
+        /// A reader positioned `bit` bits into the input (at most its length in bits).
+        init(_ base: UnsafePointer<UInt8>, count: Int, startingAt bit: Int) {
+            self.base = base
+            self.count = count
+            position = bit >> 3
+            refill()
+            drop(bit & 7)
+        }
+
+        /// Bits consumed from the start of the input (padding included).
+        var consumedBits: Int { position &* 8 &+ padded &- available }
+
+        /// Whether `refillFast` may read a whole word.
+        var canRefillFast: Bool { position &+ 8 <= count }
+
+        /// At least 56 bits buffered afterwards; needs `canRefillFast`.
+        @inline(__always)
+        mutating func refillFast() {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            buffer |= word &<< available
+            position &+= (63 &- available) &>> 3
+            available |= 56
         }
 
         /// At least 56 bits buffered afterwards.
@@ -220,8 +304,8 @@ enum HuffmanDecoder {
 
         @inline(__always)
         mutating func drop(_ bits: Int) {
-            buffer >>= bits
-            available -= bits
+            buffer &>>= UInt64(truncatingIfNeeded: bits)
+            available &-= bits
         }
 
         /// The next `bits` bits (at most 32), or nil past the end of the input.

@@ -11,11 +11,13 @@ enum HuffmanEncoder {
     static let blockSize = 1 << 16
 
     /// Encodes `input` as one deflate stream into `output`. Returns the stream's length, or nil
-    /// when it would not fit in `output` (callers pass the size to beat).
+    /// when it is not below `limit` (default: `output.count`; callers pass the size to beat).
+    /// Nothing is written beyond `output.count`, but bytes after the returned length may be: room
+    /// to spare after the limit lets the writer store whole words to the very end.
     /// `blockCounts`, when given, are the byte counts of each block (as `PlaneStatistics` makes
     /// them), saving a pass over the input.
     static func encode(_ input: UnsafeRawBufferPointer, blockCounts: [[Int]]? = nil,
-                       into output: UnsafeMutableRawBufferPointer) -> Int? {
+                       into output: UnsafeMutableRawBufferPointer, limit: Int? = nil) -> Int? {
         guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self), let dst = output.baseAddress else {
             return nil
         }
@@ -32,15 +34,41 @@ enum HuffmanEncoder {
             start = end
         } while start < n
         let length = (totalBits + 7) / 8
-        // The writer stores a word only once all its 64 bits are final: it writes exactly `length` bytes.
-        guard length < output.count else { return nil }
-        var writer = BitWriter(dst)
+        guard length < min(limit ?? output.count, output.count + 1) else { return nil }
+        var writer = BitWriter(dst, capacity: output.count)
         start = 0
         for plan in plans {
             plan.write(src + start, into: &writer)
             start += plan.count
         }
         writer.finish()
+        return length
+    }
+
+    /// Encodes `input` as an `indexedHuffman` plane (formats/zckpt-v1.md §5.3, method 3): the
+    /// segment count K, the K - 1 entry points (u32 little-endian: the bit, from the start of the
+    /// stream, of the code of literal floor(j * n / K)), then one deflate stream of a single
+    /// Huffman-only block. Returns the plane's stored length, or nil when it is not below `limit`
+    /// (nothing is written beyond `output.count`, as for `encode`). `counts` are the byte counts
+    /// of the whole input when known.
+    static func encodeIndexed(_ input: UnsafeRawBufferPointer, counts: [Int]? = nil,
+                              into output: UnsafeMutableRawBufferPointer, limit: Int) -> Int? {
+        let k = HuffmanDecoder.segments
+        let n = input.count
+        let prefix = 1 + 4 * (k - 1)
+        guard n >= k, let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self), let dst = output.baseAddress,
+              output.count > prefix else { return nil }
+        let plan = BlockPlan(src, count: n, isFinal: true, counts: counts)
+        let length = prefix + (plan.bits + 7) / 8
+        guard length < min(limit, output.count + 1) else { return nil }
+        var writer = BitWriter(dst + prefix, capacity: output.count - prefix)
+        let marks = (1..<k).map { $0 * n / k }
+        let entries = plan.write(src, into: &writer, marking: marks)
+        writer.finish()
+        dst.storeBytes(of: UInt8(k), as: UInt8.self)
+        for (j, bit) in entries.enumerated() {
+            dst.storeBytes(of: UInt32(bit).littleEndian, toByteOffset: 1 + 4 * j, as: UInt32.self)
+        }
         return length
     }
 
@@ -96,6 +124,13 @@ enum HuffmanEncoder {
         }
 
         func write(_ src: UnsafePointer<UInt8>, into writer: inout BitWriter) {
+            write(src, into: &writer, marking: [])
+        }
+
+        /// Writes the block; before the literal at each offset in `marks` (increasing, within the
+        /// block) it records the writer's bit position, returned in the same order.
+        @discardableResult
+        func write(_ src: UnsafePointer<UInt8>, into writer: inout BitWriter, marking marks: [Int]) -> [Int] {
             writer.put(isFinal ? 1 : 0, 1)
             writer.put(2, 2) // BTYPE 10: dynamic Huffman
             writer.put(0, 5) // HLIT: 257 literal/length codes
@@ -107,29 +142,23 @@ enum HuffmanEncoder {
                 writer.put(UInt64(lengthCodes[s]), Int(lengthCodeLengths[s]))
                 if Self.extraBits[s] > 0 { writer.put(UInt64(run.extra), Self.extraBits[s]) }
             }
+            var positions: [Int] = []
             // Codes and lengths packed in one table: code in the low 16 bits, length above.
-            var table = [UInt32](repeating: 0, count: 256)
-            for s in 0..<256 { table[s] = UInt32(codes[s]) | UInt32(lengths[s]) << 16 }
-            table.withUnsafeBufferPointer { t in
-                var i = 0
-                // Four codes of at most 15 bits fit in the 64-bit buffer after a flush.
-                while i + 4 <= count {
-                    let a = t[Int(src[i])], b = t[Int(src[i + 1])], c = t[Int(src[i + 2])], d = t[Int(src[i + 3])]
-                    var value = UInt64(a & 0xFFFF)
-                    var width = Int(a >> 16)
-                    value |= UInt64(b & 0xFFFF) << width; width += Int(b >> 16)
-                    value |= UInt64(c & 0xFFFF) << width; width += Int(c >> 16)
-                    value |= UInt64(d & 0xFFFF) << width; width += Int(d >> 16)
-                    writer.putWide(value, width)
-                    i += 4
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 256) { t in
+                var longest = 0
+                for s in 0..<256 {
+                    t[s] = UInt32(codes[s]) | UInt32(lengths[s]) << 16
+                    longest = max(longest, Int(lengths[s]))
                 }
-                while i < count {
-                    let a = t[Int(src[i])]
-                    writer.put(UInt64(a & 0xFFFF), Int(a >> 16))
-                    i += 1
+                var start = 0
+                for mark in marks + [count] {
+                    writer.putLiterals(src + start, count: mark - start, table: t, fourAtATime: longest <= 14)
+                    if mark < count { positions.append(writer.bitPosition) }
+                    start = mark
                 }
             }
             writer.put(UInt64(codes[256]), Int(lengths[256]))
+            return positions
         }
 
         /// `frequencies` with a second symbol made present when only one is: a one-symbol code is
@@ -156,33 +185,45 @@ enum HuffmanEncoder {
 
         private static func huffmanLengths(_ frequencies: [Int]) -> [UInt8] {
             var lengths = [UInt8](repeating: 0, count: frequencies.count)
-            let used = frequencies.indices.filter { frequencies[$0] > 0 }.sorted { (frequencies[$0], $0) < (frequencies[$1], $1) }
-            if used.count == 1 { lengths[used[0]] = 1 }
-            guard used.count > 1 else { return lengths }
-            // Two-queue Huffman: leaves sorted by weight, internal nodes created in weight order.
-            var weight = used.map { frequencies[$0] }
-            var parent = [Int](repeating: -1, count: 2 * used.count - 1)
-            var leaf = 0, node = used.count, nextInternal = used.count
-            weight.reserveCapacity(2 * used.count - 1)
-            func takeSmallest() -> Int {
-                if leaf < used.count, node >= nextInternal || weight[leaf] <= weight[node] {
-                    leaf += 1
-                    return leaf - 1
+            let symbols = frequencies.count
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 7 * symbols) { scratch in
+                // Used symbols sorted by (frequency, symbol): one integer key each, symbol in the low bits.
+                var used = 0
+                for (symbol, f) in frequencies.enumerated() where f > 0 {
+                    scratch[used] = f << 10 | symbol
+                    used += 1
                 }
-                node += 1
-                return node - 1
+                var keys = UnsafeMutableBufferPointer(rebasing: scratch[0..<used])
+                keys.sort()
+                if used == 1 { lengths[keys[0] & 1023] = 1 }
+                guard used > 1 else { return lengths }
+                // Two-queue Huffman: leaves sorted by weight, internal nodes created in weight order.
+                let nodes = 2 * used - 1
+                let weight = UnsafeMutableBufferPointer(rebasing: scratch[used..<(used + nodes)])
+                let parent = UnsafeMutableBufferPointer(rebasing: scratch[(used + nodes)..<(used + 2 * nodes)])
+                let depth = UnsafeMutableBufferPointer(rebasing: scratch[(used + 2 * nodes)..<(used + 3 * nodes)])
+                for k in 0..<used { weight[k] = frequencies[keys[k] & 1023] }
+                var leaf = 0, node = used, nextInternal = used
+                func takeSmallest() -> Int {
+                    if leaf < used, node >= nextInternal || weight[leaf] <= weight[node] {
+                        leaf += 1
+                        return leaf - 1
+                    }
+                    node += 1
+                    return node - 1
+                }
+                while nextInternal < nodes {
+                    let a = takeSmallest(), b = takeSmallest()
+                    weight[nextInternal] = weight[a] + weight[b]
+                    parent[a] = nextInternal
+                    parent[b] = nextInternal
+                    nextInternal += 1
+                }
+                depth[nodes - 1] = 0
+                for i in stride(from: nodes - 2, through: 0, by: -1) { depth[i] = depth[parent[i]] + 1 }
+                for k in 0..<used { lengths[keys[k] & 1023] = UInt8(min(depth[k], 255)) }
+                return lengths
             }
-            while nextInternal < 2 * used.count - 1 {
-                let a = takeSmallest(), b = takeSmallest()
-                weight.append(weight[a] + weight[b])
-                parent[a] = nextInternal
-                parent[b] = nextInternal
-                nextInternal += 1
-            }
-            var depth = [Int](repeating: 0, count: 2 * used.count - 1)
-            for i in stride(from: 2 * used.count - 3, through: 0, by: -1) { depth[i] = depth[parent[i]] + 1 }
-            for (k, symbol) in used.enumerated() { lengths[symbol] = UInt8(min(depth[k], 255)) }
-            return lengths
         }
 
         /// Canonical codes (RFC 1951 §3.2.2), bit-reversed because deflate sends codes
@@ -231,14 +272,20 @@ enum HuffmanEncoder {
         }
     }
 
-    /// An LSB-first bit packer writing whole 64-bit words as they fill up.
+    /// An LSB-first bit packer. After each addition it stores the whole 8-byte buffer and advances
+    /// by the complete bytes in it, keeping under 8 bits, so adding bits never branches; within 8
+    /// bytes of the end of its room it stores byte by byte instead.
     struct BitWriter {
         private let base: UnsafeMutableRawPointer
+        private let capacity: Int
         private var position = 0
         private var buffer: UInt64 = 0
         private var filled = 0
 
-        init(_ base: UnsafeMutableRawPointer) { self.base = base }
+        init(_ base: UnsafeMutableRawPointer, capacity: Int) {
+            self.base = base
+            self.capacity = capacity
+        }
 
         /// Appends the low `count` bits of `value` (count <= 32).
         @inline(__always)
@@ -246,32 +293,72 @@ enum HuffmanEncoder {
             putWide(value, count)
         }
 
-        /// Appends the low `count` bits of `value` (count <= 60).
+        /// Appends the low `count` bits of `value` (count <= 56).
         @inline(__always)
         mutating func putWide(_ value: UInt64, _ count: Int) {
-            if filled + count >= 64 {
-                // filled >= 4 here, so both shifts are below 64.
-                let room = 64 - filled
-                buffer |= value << filled
+            buffer |= value &<< UInt64(truncatingIfNeeded: filled)
+            filled &+= count
+            if position &+ 8 <= capacity {
                 base.storeBytes(of: buffer.littleEndian, toByteOffset: position, as: UInt64.self)
-                position += 8
-                buffer = value >> room
-                filled = count - room
+                position &+= filled &>> 3
+                buffer = buffer &>> UInt64(truncatingIfNeeded: filled & 56)
+                filled &= 7
             } else {
-                buffer |= value << filled
-                filled += count
+                while filled >= 8, position < capacity {
+                    base.storeBytes(of: UInt8(truncatingIfNeeded: buffer), toByteOffset: position, as: UInt8.self)
+                    position += 1
+                    buffer >>= 8
+                    filled -= 8
+                }
             }
         }
 
+        /// Appends the codes of `count` literals at `src`, `table[s]` holding symbol s's code
+        /// (low 16 bits) and length (above); four codes at a time when no code is over 14 bits
+        /// (4 x 14 + 7 bits fit the buffer), else three.
+        @inline(__always)
+        mutating func putLiterals(_ src: UnsafePointer<UInt8>, count: Int, table t: UnsafeMutableBufferPointer<UInt32>,
+                                  fourAtATime: Bool) {
+            var i = 0
+            if fourAtATime {
+                while i &+ 4 <= count {
+                    let a = t[Int(src[i])], b = t[Int(src[i &+ 1])], c = t[Int(src[i &+ 2])], d = t[Int(src[i &+ 3])]
+                    var value = UInt64(a & 0xFFFF)
+                    var width = a >> 16
+                    value |= UInt64(b & 0xFFFF) &<< UInt64(width); width &+= b >> 16
+                    value |= UInt64(c & 0xFFFF) &<< UInt64(width); width &+= c >> 16
+                    value |= UInt64(d & 0xFFFF) &<< UInt64(width); width &+= d >> 16
+                    putWide(value, Int(width))
+                    i &+= 4
+                }
+            } else {
+                while i &+ 3 <= count {
+                    let a = t[Int(src[i])], b = t[Int(src[i &+ 1])], c = t[Int(src[i &+ 2])]
+                    var value = UInt64(a & 0xFFFF)
+                    var width = a >> 16
+                    value |= UInt64(b & 0xFFFF) &<< UInt64(width); width &+= b >> 16
+                    value |= UInt64(c & 0xFFFF) &<< UInt64(width); width &+= c >> 16
+                    putWide(value, Int(width))
+                    i &+= 3
+                }
+            }
+            while i < count {
+                let a = t[Int(src[i])]
+                put(UInt64(a & 0xFFFF), Int(a >> 16))
+                i &+= 1
+            }
+        }
+
+        /// Bits written so far.
+        var bitPosition: Int { position &* 8 &+ filled }
+
         /// Writes the bits still buffered (the last byte zero-padded).
         mutating func finish() {
-            var bytes = (filled + 7) / 8
-            var value = buffer
-            while bytes > 0 {
-                base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: position, as: UInt8.self)
+            while filled > 0, position < capacity {
+                base.storeBytes(of: UInt8(truncatingIfNeeded: buffer), toByteOffset: position, as: UInt8.self)
                 position += 1
-                value >>= 8
-                bytes -= 1
+                buffer >>= 8
+                filled = max(0, filled - 8)
             }
             buffer = 0
             filled = 0

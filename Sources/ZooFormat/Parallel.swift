@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Runs a loop body on all cores. `DispatchQueue.concurrentPerform` wants a `@Sendable` body; the
 /// codec loops share buffers by design (each iteration writes only its own slots), so this
@@ -16,7 +17,49 @@ enum Parallel {
         }
     }
 
+    /// Calls `body(worker, item)` for every item in `0..<items` on up to `workers` threads, each
+    /// worker claiming the next unclaimed item as it becomes free (so a slow or descheduled
+    /// thread never holds up work another could do). Items are claimed in increasing order; once
+    /// `body` returns false no further items are claimed, so every item below the one that
+    /// returned false has been run when this returns.
+    static func forEach(_ items: Int, workers: Int, _ body: (_ worker: Int, _ item: Int) -> Bool) {
+        let workers = max(1, min(workers, items))
+        guard workers > 1 else {
+            for item in 0..<items where !body(0, item) { return }
+            return
+        }
+        let queue = WorkCounter(items)
+        run(workers) { worker in
+            while let item = queue.claim() {
+                if !body(worker, item) { queue.stop(); return }
+            }
+        }
+    }
+
     private struct UncheckedBox: @unchecked Sendable {
         let body: (Int) -> Void
+    }
+}
+
+/// The next item to claim, shared by the workers of `Parallel.forEach`.
+private final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var end: Int
+
+    init(_ items: Int) { end = items }
+
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < end else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func stop() {
+        lock.lock()
+        end = next
+        lock.unlock()
     }
 }

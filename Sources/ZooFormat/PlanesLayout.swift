@@ -10,7 +10,17 @@ enum PlanesLayout {
         case huffman = 1
         /// Raw deflate with LZ77 matching.
         case deflate = 2
+        /// One Huffman-only deflate block with entry points for decoding its quarters at once
+        /// (format 1.1): u8 K, K - 1 u32 bit offsets, the stream.
+        case indexedHuffman = 3
     }
+
+    /// Planes of at least this many bytes are written as `indexedHuffman` when Huffman coding
+    /// pays; smaller ones as `huffman` (so small tensors encode as in format 1.0).
+    static let indexedFrom = 1 << 14
+
+    /// Most segments an `indexedHuffman` plane may declare.
+    static let maxSegments = 16
 
     /// Bytes of one header entry.
     static let entrySize = 5

@@ -21,10 +21,11 @@ public final class PyTorchCheckpointFile {
         guard size <= UInt64(Int.max) else { throw FormatError(.limitExceeded, "\(path) is too large to map") }
         fileSize = Int(size)
         map = try MappedFile(file, size: fileSize)
+        let map = self.map
         do {
-            checkpoint = try PyTorchCheckpoint(bytes: map.bytes, key: key)
+            checkpoint = try map.guarded { () throws(FormatError) in try PyTorchCheckpoint(bytes: map.bytes, key: key) }
         } catch {
-            throw FormatError(error.kind, "\(path): \(error.message)")
+            throw error.message.hasPrefix(path) ? error : FormatError(error.kind, "\(path): \(error.message)")
         }
         var seen = Set<Int>()
         order = checkpoint.tensors.map(\.storage).filter { seen.insert($0).inserted }
@@ -34,6 +35,16 @@ public final class PyTorchCheckpointFile {
     /// contiguous slice of a stored storage, else a gathered copy. A storage's pages are mapped and
     /// its zip CRC-32 checked the first time any of its tensors is read (see `prepare`).
     public func bytes(of index: Int) throws(FormatError) -> TensorBytes {
+        try map.guarded { () throws(FormatError) in try readBytes(of: index) }
+    }
+
+    /// Throws `io` naming the file when it was truncated or rewritten since it was opened (see
+    /// `MappedFile`); whoever reads borrowed `bytes(of:)` calls it after the last read.
+    public func checkUnchanged() throws(FormatError) {
+        try map.checkUnchanged()
+    }
+
+    private func readBytes(of index: Int) throws(FormatError) -> TensorBytes {
         let tensor = checkpoint.tensors[index]
         do throws(FormatError) {
             if !prepared.contains(tensor.storage) { try prepare(from: tensor.storage) }

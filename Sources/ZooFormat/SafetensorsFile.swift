@@ -3,6 +3,9 @@
 ///
 /// Opening reads only the 8-byte length and the header; tensor bytes are paged in from the map
 /// when `bytes(of:)`'s result is touched, so listing a file's tensors costs the same for any size.
+/// A file truncated or rewritten by another process meanwhile reads as zeros past its new end,
+/// never a signal: read tensors inside `guarded` (or call `checkUnchanged` after), which then
+/// throws an `io` error naming the file.
 public final class SafetensorsFile {
     /// The file's path, as given.
     public let path: String
@@ -68,6 +71,18 @@ public final class SafetensorsFile {
             return UnsafeRawBufferPointer(start: nil, count: 0)
         }
         return UnsafeRawBufferPointer(rebasing: map.bytes[(dataStart + entry.dataOffsets.lowerBound)..<(dataStart + entry.dataOffsets.upperBound)])
+    }
+
+    /// Throws `io` naming the file when it was truncated or rewritten since it was opened.
+    public func checkUnchanged() throws(FormatError) {
+        try map.checkUnchanged()
+    }
+
+    /// `body` (which reads tensor bytes), then `checkUnchanged`; on an error from `body`, a
+    /// changed file is reported instead.
+    @discardableResult
+    public func guarded<T>(_ body: () throws(FormatError) -> T) throws(FormatError) -> T {
+        try map.guarded(body)
     }
 
     /// The entry named `name`, if there is one.

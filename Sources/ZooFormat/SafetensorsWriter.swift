@@ -16,6 +16,8 @@ public final class SafetensorsWriter {
     private let temporaryPath: String
     private var file: FileDescriptor?
     private var next = 0
+    /// Bytes of tensor `next` written so far by `writePart`.
+    private var partial = 0
     private var finished = false
 
     /// Starts a file at `path` holding `tensors` (name, dtype, shape) in this order; metadata keys
@@ -57,17 +59,40 @@ public final class SafetensorsWriter {
             throw FormatError(.invalidArgument, "all \(header.tensors.count) tensors of \(path) are already written")
         }
         let entry = header.tensors[next]
-        guard bytes.count == entry.dataOffsets.count else {
+        guard partial == 0, bytes.count == entry.dataOffsets.count else {
             abandon()
             throw FormatError(.invalidArgument, "tensor '\(entry.name)' needs \(entry.dataOffsets.count) bytes but \(bytes.count) were given")
         }
+        try append(bytes)
+    }
+
+    /// Appends the next part of the current tensor's bytes, so a tensor can be written a piece at
+    /// a time (in order; the parts of each tensor add up to its size). Errors as in `write`.
+    public func writePart(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
+        guard !finished, next < header.tensors.count else {
+            throw FormatError(.invalidArgument, "all \(header.tensors.count) tensors of \(path) are already written")
+        }
+        let entry = header.tensors[next]
+        guard bytes.count <= entry.dataOffsets.count - partial else {
+            abandon()
+            throw FormatError(.invalidArgument, "tensor '\(entry.name)' needs \(entry.dataOffsets.count) bytes but \(partial + bytes.count) were given")
+        }
+        try append(bytes)
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
         do throws(FormatError) {
             try file?.write(bytes)
         } catch {
             abandon()
             throw error
         }
-        next += 1
+        partial += bytes.count
+        // A tensor of zero bytes is complete as soon as it is written (with an empty part).
+        if partial == header.tensors[next].dataOffsets.count {
+            next += 1
+            partial = 0
+        }
     }
 
     /// Checks every tensor was written, fsyncs and renames into place.

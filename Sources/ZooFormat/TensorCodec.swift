@@ -3,11 +3,14 @@ import Foundation
 /// Encodes a tensor's raw bytes into its stream of independent chunks and back
 /// (formats/zckpt-v1.md, §5 "Codecs" and §6 "Chunk table").
 public enum TensorCodec {
-    /// Raw bytes per chunk (1 MiB); the last chunk of a tensor may be shorter.
-    public static let defaultChunkSize = 1 << 20
+    /// Raw bytes per chunk (256 KiB); the last chunk of a tensor may be shorter. Small enough that
+    /// a tensor of a few hundred kilobytes still spreads over the cores, large enough that the plane
+    /// headers cost nothing (each chunk's Huffman plane is one 64 KiB block either way).
+    public static let defaultChunkSize = 1 << 18
 
     /// Encodes `raw` chunk by chunk on all cores, handing the stored bytes to `write` in stream
-    /// order, and returns the tensor's record (offset nil). Peak memory is about one chunk per core.
+    /// order, and returns the tensor's record (offset nil). Peak memory is a few chunks per core.
+    /// `write` is called from whichever worker thread is next in order, never two at once.
     public static func encode(
         name: String, dtype: DType, shape: [Int], raw: UnsafeRawBufferPointer,
         codec: Codec, level: Int = 6, chunkSize: Int = defaultChunkSize,
@@ -37,54 +40,47 @@ public enum TensorCodec {
         let chunk = chunkSize - chunkSize % width
         let total = raw.count
         let chunkCount = (total + chunk - 1) / chunk
-        let workers = max(1, min(requestedWorkers, chunkCount))
-        let slots = min(chunkCount, 2 * workers)
+        // Hashing and writing run beside the encoding, so a single chunk can use two threads; below
+        // 64 KiB that is not worth waking a thread for.
+        let workers = total < 1 << 16 ? 1 : max(1, min(requestedWorkers, chunkCount + 1))
+        let slots = min(chunkCount, 4 * workers)
 
         var workspaces: [ChunkWorkspace] = []
         defer { WorkspacePool.shared.give(workspaces) }
-        for _ in 0..<slots { workspaces.append(try WorkspacePool.shared.take(reserving: chunk)) }
-        let results = UnsafeMutableBufferPointer<Result<(UnsafeRawBufferPointer, UInt32), FormatError>?>.allocate(capacity: max(slots, 1))
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-
-        let hasher = HasherBox()
+        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take(reservingScratch: chunk)) }
+        var outputs: [ChunkWorkspace] = []
+        defer { WorkspacePool.shared.give(outputs) }
+        if codec != .raw {
+            for _ in 0..<slots { outputs.append(try WorkspacePool.shared.take(reservingOutput: chunk)) }
+        }
+        let pipeline = EncodePipeline(chunkCount: chunkCount, slots: slots)
+        var hasher = SHA256Hasher()
         var chunks: [ChunkRecord] = []
         chunks.reserveCapacity(chunkCount)
         var storedOffset: UInt64 = 0
-        var first = 0
-        while first < chunkCount {
-            let count = min(slots, chunkCount - first)
-            let batchStart = first * chunk
-            let batch = UnsafeRawBufferPointer(rebasing: raw[batchStart..<min(total, batchStart + count * chunk)])
-            let base = first
-            // Workers encode the batch's chunks; one extra iteration hashes the batch meanwhile.
-            Parallel.run(workers + 1) { w in
-                if w == workers { hasher.state.update(batch); return }
-                for s in stride(from: w, to: count, by: workers) {
-                    let start = (base + s) * chunk
-                    let piece = UnsafeRawBufferPointer(rebasing: raw[start..<min(total, start + chunk)])
-                    do throws(FormatError) {
-                        let stored = try ChunkCodec.encode(piece, dtype: dtype, codec: codec, level: Int32(level), workspace: workspaces[s])
-                        results[s] = .success((stored, CRC32.checksum(stored)))
-                    } catch {
-                        results[s] = .failure(error)
-                    }
-                }
-            }
-            for s in 0..<count {
-                guard let result = results[s] else { continue }
-                let (stored, crc) = try result.get()
-                try write(stored)
-                let start = (first + s) * chunk
-                chunks.append(ChunkRecord(offset: storedOffset, storedLength: UInt64(stored.count),
-                                          rawLength: UInt64(min(total, start + chunk) - start), crc32: crc))
-                storedOffset += UInt64(stored.count)
-                results[s] = nil
-            }
-            first += count
+        func piece(_ i: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: raw[(i * chunk)..<min(total, (i + 1) * chunk)])
         }
+        Parallel.run(workers) { w in
+            pipeline.work(
+                encode: { (i) throws(FormatError) -> (UnsafeRawBufferPointer, UInt32) in
+                    let output = codec == .raw ? UnsafeMutableRawBufferPointer(start: nil, count: 0) : outputs[i % slots].output
+                    let stored = try ChunkCodec.encode(piece(i), dtype: dtype, codec: codec, level: Int32(level),
+                                                       workspace: workspaces[w], into: output)
+                    return (stored, CRC32.checksum(stored))
+                },
+                write: { (i, stored, crc) throws(FormatError) in
+                    let bytes = piece(i)
+                    hasher.update(bytes)
+                    try write(stored)
+                    chunks.append(ChunkRecord(offset: storedOffset, storedLength: UInt64(stored.count),
+                                              rawLength: UInt64(bytes.count), crc32: crc))
+                    storedOffset += UInt64(stored.count)
+                })
+        }
+        if let failure = pipeline.failure { throw failure }
         return TensorRecord(name: name, dtype: dtype, shape: shape, codec: codec, rawBytes: UInt64(total),
-                            storedBytes: storedOffset, sha256: hasher.state.finalizeHex(), chunks: chunks)
+                            storedBytes: storedOffset, sha256: hasher.finalizeHex(), chunks: chunks)
     }
 
     /// Decodes `stream` (the tensor's stored bytes) into `output` (exactly `record.rawBytes` long),
@@ -129,11 +125,9 @@ public enum TensorCodec {
         var rawOffsets: [Int] = []
         rawOffsets.reserveCapacity(n)
         var offset = 0
-        var largest = 0
         for chunk in record.chunks[range] {
             rawOffsets.append(offset)
             offset += Int(chunk.rawLength)
-            largest = max(largest, Int(chunk.rawLength))
         }
         guard offset == output.count else {
             throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, chunks \(range) \(offset)")
@@ -141,28 +135,30 @@ public enum TensorCodec {
         let workers = max(1, min(requestedWorkers, n))
         var workspaces: [ChunkWorkspace] = []
         defer { WorkspacePool.shared.give(workspaces) }
-        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take(reserving: largest)) }
+        for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take()) }
         let failures = UnsafeMutableBufferPointer<(chunk: Int, error: FormatError)?>.allocate(capacity: workers)
         failures.initialize(repeating: nil)
-        defer { failures.deallocate() }
-        Parallel.run(workers) { w in
-            for k in stride(from: w, to: n, by: workers) {
-                let c = range.lowerBound + k
-                do throws(FormatError) {
-                    let chunk = record.chunks[c]
-                    let start = Int(chunk.offset)
-                    let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
-                    let crc = CRC32.checksum(stored)
-                    guard crc == chunk.crc32 else {
-                        throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
-                    }
-                    let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
-                    try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
-                                          workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
-                } catch {
-                    failures[w] = (c, error)
-                    return
+        defer {
+            failures.deinitialize()
+            failures.deallocate()
+        }
+        Parallel.forEach(n, workers: workers) { w, k in
+            let c = range.lowerBound + k
+            do throws(FormatError) {
+                let chunk = record.chunks[c]
+                let start = Int(chunk.offset)
+                let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
+                let crc = CRC32.checksum(stored)
+                guard crc == chunk.crc32 else {
+                    throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
                 }
+                let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
+                try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
+                                      workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
+                return true
+            } catch {
+                failures[w] = (c, error)
+                return false
             }
         }
         if let failure = failures.compactMap({ $0 }).min(by: { $0.chunk < $1.chunk }) {
@@ -170,16 +166,88 @@ public enum TensorCodec {
         }
     }
 
-    /// Threads used by default: every core.
-    static var defaultWorkers: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// Raw bytes decoded at a time by `decodeInPieces` (and so by verification and conversion).
+    public static let defaultPieceBytes = 16 << 20
+
+    /// Decodes a tensor's stream in order, a piece at a time: whole consecutive chunks of at most
+    /// `pieceBytes` raw bytes (or one larger chunk), handing each piece's raw bytes to `body` (valid
+    /// during the call only). Memory follows the chunks as they verify, whatever the record claims:
+    /// one piece and the workers' plane scratch. With `checkDigest` the SHA-256 of all pieces is
+    /// checked at the end (after the last piece has been handed over).
+    public static func decodeInPieces(
+        record: TensorRecord, stream: UnsafeRawBufferPointer, checkDigest: Bool = false,
+        pieceBytes: Int = defaultPieceBytes,
+        _ body: (UnsafeRawBufferPointer) throws(FormatError) -> Void
+    ) throws(FormatError) {
+        try decodeInPieces(record: record, stream: stream, checkDigest: checkDigest, pieceBytes: pieceBytes,
+                           workers: defaultWorkers, body)
+    }
+
+    /// `decodeInPieces` with an explicit number of worker threads.
+    static func decodeInPieces(
+        record: TensorRecord, stream: UnsafeRawBufferPointer, checkDigest: Bool, pieceBytes: Int, workers: Int,
+        _ body: (UnsafeRawBufferPointer) throws(FormatError) -> Void
+    ) throws(FormatError) {
+        try record.validate()
+        guard UInt64(stream.count) == record.storedBytes else {
+            throw FormatError(.malformed, "tensor '\(record.name)': its stream has \(stream.count) bytes but the record says \(record.storedBytes)")
+        }
+        var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        defer { buffer.deallocate() }
+        var hasher = SHA256Hasher()
+        var first = 0
+        while first < record.chunks.count {
+            var end = first
+            var raw = 0
+            // Validated: every raw length is at most 16 MiB, so the sum stays small.
+            while end < record.chunks.count, end == first || raw + Int(record.chunks[end].rawLength) <= pieceBytes {
+                raw += Int(record.chunks[end].rawLength)
+                end += 1
+            }
+            if buffer.count < raw {
+                buffer.deallocate()
+                buffer = .allocate(byteCount: raw, alignment: 64)
+            }
+            let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[..<raw])
+            try decode(record: record, chunks: first..<end, stream: stream, into: piece, workers: workers)
+            if checkDigest { hasher.update(UnsafeRawBufferPointer(piece)) }
+            try body(UnsafeRawBufferPointer(piece))
+            first = end
+        }
+        if checkDigest {
+            let digest = hasher.finalizeHex()
+            guard digest == record.sha256 else {
+                throw FormatError(.checksumMismatch, "tensor '\(record.name)': SHA-256 of the decoded bytes is \(digest) but the index says \(record.sha256); the file is corrupt, restore it from its source")
+            }
+        }
+    }
+
+    /// Decodes a whole tensor into a new array. A tensor of up to `defaultPieceBytes` is decoded in
+    /// place; a larger one grows its array piece by piece as its chunks verify, so a record that
+    /// claims more than its chunks hold fails before the memory it claims is allocated.
+    public static func decode(record: TensorRecord, stream: UnsafeRawBufferPointer,
+                              checkDigest: Bool = false) throws(FormatError) -> [UInt8] {
+        try record.validate()
+        if record.rawBytes <= UInt64(defaultPieceBytes) {
+            var bytes = [UInt8](repeating: 0, count: Int(record.rawBytes))
+            try bytes.withMutableBytes { (out) throws(FormatError) in
+                try decode(record: record, stream: stream, into: out, checkDigest: checkDigest)
+            }
+            return bytes
+        }
+        var bytes: [UInt8] = []
+        try decodeInPieces(record: record, stream: stream, checkDigest: checkDigest) { (piece) throws(FormatError) in
+            bytes.append(contentsOf: piece)
+        }
+        return bytes
+    }
+
+    /// Threads used by default: every core. Asked once: on Linux the answer reads cgroup files,
+    /// tens of microseconds a call, more than encoding a small tensor takes.
+    static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     static func hex32(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }
-}
-
-/// Lets the hashing iteration of a parallel loop update one hasher (only that iteration touches it).
-private final class HasherBox: @unchecked Sendable {
-    var state = SHA256Hasher()
 }

@@ -61,6 +61,10 @@ extension TensorRecord {
             guard chunk.storedLength <= maxStored else {
                 throw FormatError(.malformed, "tensor '\(name)' chunk \(i) stores \(chunk.storedLength) bytes for \(chunk.rawLength) raw bytes; \(codec.rawValue) allows at most \(maxStored)")
             }
+            let maxRaw = FormatLimits.maxRawLength(storedLength: chunk.storedLength, codec: codec, width: dtype.byteWidth)
+            guard chunk.rawLength <= maxRaw || codec == .raw else {
+                throw FormatError(.malformed, "tensor '\(name)' chunk \(i) claims \(chunk.rawLength) raw bytes from \(chunk.storedLength) stored bytes; \(codec.rawValue) decodes at most \(maxRaw) raw bytes from that (deflate expands at most \(FormatLimits.maxDeflateExpansion):1); the file is corrupt")
+            }
             if codec == .raw, chunk.storedLength != chunk.rawLength {
                 throw FormatError(.malformed, "tensor '\(name)' chunk \(i) is raw but stores \(chunk.storedLength) bytes for \(chunk.rawLength) raw bytes")
             }

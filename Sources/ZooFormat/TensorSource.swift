@@ -171,7 +171,32 @@ public final class TensorSource {
         }
     }
 
-    /// Tensor `index`'s bytes in row-major order.
+    /// Throws `io` naming the file when it (or a shard) was truncated or rewritten since it was
+    /// opened. Whoever reads `bytes(of:)` calls this after the last read and on any error: a mapped
+    /// file that shrank reads as zeros past its new end, never a signal (`MappedFile`).
+    public func checkUnchanged() throws(FormatError) {
+        for backend in backends {
+            switch backend {
+            case .safetensors(let file): try file.checkUnchanged()
+            case .pytorch(let file): try file.checkUnchanged()
+            }
+        }
+    }
+
+    /// `body` (which reads tensor bytes), then `checkUnchanged`; on an error from `body`, a changed
+    /// file is reported instead.
+    @discardableResult
+    public func guarded<T>(_ body: () throws(FormatError) -> T) throws(FormatError) -> T {
+        let result: T
+        do { result = try body() } catch {
+            try checkUnchanged()
+            throw error
+        }
+        try checkUnchanged()
+        return result
+    }
+
+    /// Tensor `index`'s bytes in row-major order (borrowed ones: see `checkUnchanged`).
     public func bytes(of index: Int) throws(FormatError) -> TensorBytes {
         let location = locations[index]
         switch backends[location.backend] {

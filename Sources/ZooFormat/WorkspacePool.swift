@@ -9,14 +9,26 @@ final class WorkspacePool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [ChunkWorkspace] = []
 
-    /// A workspace whose buffers hold chunks of `rawBytes` raw bytes.
-    func take(reserving rawBytes: Int) throws(FormatError) -> ChunkWorkspace {
+    /// A workspace from the pool (or a new one); decoding reserves its buffers as chunks verify.
+    func take() throws(FormatError) -> ChunkWorkspace {
         lock.lock()
         let reused = idle.popLast()
         lock.unlock()
-        let workspace: ChunkWorkspace
-        if let reused { workspace = reused } else { workspace = try ChunkWorkspace() }
-        workspace.reserve(rawBytes)
+        if let reused { return reused }
+        return try ChunkWorkspace()
+    }
+
+    /// A workspace whose scratch holds chunks of `rawBytes` raw bytes for encoding.
+    func take(reservingScratch rawBytes: Int) throws(FormatError) -> ChunkWorkspace {
+        let workspace = try take()
+        workspace.reserveScratch(rawBytes)
+        return workspace
+    }
+
+    /// A workspace whose output buffer holds the stored bytes of a chunk of `rawBytes` raw bytes.
+    func take(reservingOutput rawBytes: Int) throws(FormatError) -> ChunkWorkspace {
+        let workspace = try take()
+        workspace.reserveOutput(rawBytes)
         return workspace
     }
 
@@ -24,8 +36,8 @@ final class WorkspacePool: @unchecked Sendable {
     func give(_ workspaces: [ChunkWorkspace]) {
         lock.lock()
         // Workspaces grown for unusually large chunks are not kept: they hold three chunks each.
-        idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 * TensorCodec.defaultChunkSize })
-        let keep = 4 * ProcessInfo.processInfo.activeProcessorCount
+        idle.append(contentsOf: workspaces.filter { $0.capacity <= 4 << 20 })
+        let keep = 6 * TensorCodec.defaultWorkers
         if idle.count > keep { idle.removeFirst(idle.count - keep) }
         lock.unlock()
     }

@@ -1,39 +1,30 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
+import ZooFormat
 
 /// A blob mapped read-only into memory: a tensor stream is handed to decoders and writers without
 /// copying. The bytes stay valid while this object lives.
+///
+/// A blob truncated by another process while it is mapped reads as zeros past its new end (see
+/// ZooFormat's `MappedFile`), never a signal; its digest then no longer matches, which every
+/// reader of a blob checks, and `checkUnchanged` names the cause.
 public final class MappedBlob {
+    private let file: MappedFile
+
     /// The blob's bytes.
-    public let bytes: UnsafeRawBufferPointer
-    private let mapping: UnsafeMutableRawPointer?
-    private let length: Int
+    public var bytes: UnsafeRawBufferPointer { file.bytes }
 
     /// Maps the file at `path`.
     init(path: String) throws(StoreError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw StoreError(errno == ENOENT ? .corrupt : .io, "cannot open blob \(path): \(DiskIO.errnoText())")
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            let missing = !FileManager.default.fileExists(atPath: path)
+            throw StoreError(missing ? .corrupt : .io, "cannot map blob \(path): \(error.message)")
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size >= 0 else { throw StoreError(.io, "cannot stat \(path): \(DiskIO.errnoText())") }
-        length = Int(st.st_size)
-        if length == 0 {
-            mapping = nil
-            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-            return
-        }
-        let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0)
-        guard let p, p != MAP_FAILED else { throw StoreError(.io, "cannot map \(path): \(DiskIO.errnoText())") }
-        mapping = p
-        bytes = UnsafeRawBufferPointer(start: p, count: length)
     }
 
-    deinit {
-        if let mapping { munmap(mapping, length) }
+    /// Throws when the file was truncated or rewritten since it was mapped.
+    public func checkUnchanged() throws(StoreError) {
+        do { try file.checkUnchanged() } catch { throw StoreError(.io, error.message) }
     }
 }

@@ -30,6 +30,7 @@ extension Store {
             throw StoreError(.invalidArgument, "cannot read \(path): \(error.message)")
         }
         let fileDigest = Digest(of: source.bytes)
+        try source.checkUnchanged()
         let isCheckpoint = CheckpointFileFormat(path: path) == .zckpt
         let writer = try StoreWriter(store: self)
         var parameters: [String: JSONValue] = [
@@ -44,9 +45,16 @@ extension Store {
                 let reader = try CheckpointReader(path: path)
                 try Store.checkArchitecture(architecture, shapes: Dictionary(reader.index.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
-                for record in reader.index.tensors {
-                    try writer.addEncoded(record: record, stream: try reader.stream(of: record))
+                // A file changed underneath is reported as such, whatever failed first (reader.guarded).
+                do {
+                    for record in reader.index.tensors {
+                        try writer.addEncoded(record: record, stream: try reader.stream(of: record))
+                    }
+                } catch {
+                    try reader.checkUnchanged()
+                    throw error
                 }
+                try reader.checkUnchanged()
                 metadata = reader.index.metadata.isEmpty ? nil : reader.index.metadata
                 if let architecture {
                     model = architecture
@@ -60,11 +68,18 @@ extension Store {
                 let file = try TensorSource(path: path, key: key)
                 try Store.checkArchitecture(architecture, shapes: Dictionary(file.tensors.map { ($0.name, $0.shape) },
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
-                for (i, entry) in file.tensors.enumerated() {
-                    _ = try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
-                        try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, raw: raw, codec: codec, level: level)
+                // A file changed underneath is reported as such, whatever failed first.
+                do {
+                    for (i, entry) in file.tensors.enumerated() {
+                        _ = try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
+                            try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, raw: raw, codec: codec, level: level)
+                        }
                     }
+                } catch {
+                    try file.checkUnchanged()
+                    throw error
                 }
+                try file.checkUnchanged()
                 parameters["format"] = .string(file.format.rawValue)
                 if let key = file.tensorKey { parameters["key"] = .string(key) }
                 if let prefix = file.strippedPrefix { parameters["stripped_prefix"] = .string(prefix) }

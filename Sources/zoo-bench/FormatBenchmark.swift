@@ -2,28 +2,64 @@ import CZlib
 import Foundation
 import ZooFormat
 
-/// `zoo-bench format MODEL.safetensors`: on a real model, for each codec and for plain zlib
-/// (levels 1 and 6, whole raw bytes, one stream) in the same run: stored size as a share of raw,
-/// encode and decode throughput in raw MB/s; the same for the model cast to bfloat16; and how long
-/// opening a file takes (header/index only) against its size. Returns the exit status.
+/// `zoo-bench format MODEL.safetensors [--repeat N] [--json] [--codecs raw,deflate,planes] [--no-zipnn]`:
+/// on a real model's float32 tensors, and on the same tensors cast to bfloat16: for each codec, the
+/// stored size as a share of raw and encode and decode throughput in raw MB/s; beside them, in the
+/// same run and round by round, ZipNN on the same bytes when its Python package is installed, and
+/// (tables only) plain zlib on one stream. Every figure is measured `N` times and reported as its
+/// best and its range. Tables also show how long opening a file takes (header/index only) against its
+/// size, and a `zoo convert` round trip. `--json` prints one object:
+/// `{"fp32": {"planes": {"ratio", "encode_mbps", "decode_mbps", ...}, "zipnn": {...}}, "bf16": {...}}`.
+/// Returns the exit status.
 func runFormatBenchmark(arguments: [String]) -> Int32 {
-    guard let path = arguments.first else {
-        FileHandle.standardError.write(Data("usage: zoo-bench format MODEL.safetensors [--repeat N]\n".utf8))
-        return 64
+    var options = FormatBenchmarkOptions()
+    var i = 0
+    while i < arguments.count {
+        let a = arguments[i]
+        switch a {
+        case "--repeat" where i + 1 < arguments.count:
+            guard let n = Int(arguments[i + 1]), n > 0 else { return formatUsage() }
+            options.repeats = n
+            i += 1
+        case "--codecs" where i + 1 < arguments.count:
+            let names = arguments[i + 1].split(separator: ",").map(String.init)
+            let codecs = names.compactMap(Codec.init(rawValue:))
+            guard codecs.count == names.count, !codecs.isEmpty else { return formatUsage() }
+            options.codecs = codecs
+            i += 1
+        case "--json": options.json = true
+        case "--no-zipnn": options.zipnn = false
+        default:
+            guard !a.hasPrefix("-"), options.path == nil else { return formatUsage() }
+            options.path = a
+        }
+        i += 1
     }
-    var repeats = 3
-    if let i = arguments.firstIndex(of: "--repeat"), i + 1 < arguments.count, let n = Int(arguments[i + 1]), n > 0 { repeats = n }
+    guard let path = options.path else { return formatUsage() }
     do {
         let file = try SafetensorsFile(path: path)
-        let tensors = file.tensors.map { entry in
+        let tensors = file.tensors.filter { $0.dtype == .f32 }.map { entry in
             BenchTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(file.bytes(of: entry)))
         }
+        guard !tensors.isEmpty else { throw FormatError(.invalidArgument, "\(path) has no float32 tensors to measure") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        print("model \(path): \(tensors.count) tensors, \(tensors.reduce(0) { $0 + $1.bytes.count }) raw bytes; \(cores) cores; best of \(repeats)")
-        try benchmarkModel("fp32 (as stored)", tensors, repeats: repeats)
-        try benchmarkModel("bf16 (cast, round to nearest even)", tensors.map { $0.castToBF16() }, repeats: repeats)
-        try benchmarkOpen(path, tensors, repeats: repeats)
-        try benchmarkRoundTrip(path)
+        let zipnn = options.zipnn ? ZipNNReference(model: path) : nil
+        if !options.json {
+            print("model \(path): \(tensors.count) float32 tensors of \(file.tensors.count), \(tensors.reduce(0) { $0 + $1.bytes.count }) raw bytes; \(cores) cores; \(options.repeats) rounds, zoo and ZipNN back to back in each")
+            if let zipnn { print("ZipNN \(zipnn.version) (Python package, C + huff0), same bytes, same rounds") }
+        }
+        var report: [String: Any] = ["model": path, "cores": cores, "repeats": options.repeats, "tensors": tensors.count]
+        if let zipnn { report["zipnn_version"] = zipnn.version }
+        report["fp32"] = try benchmarkModel("fp32", "fp32 (as stored)", tensors, options: options, zipnn: zipnn)
+        report["bf16"] = try benchmarkModel("bf16", "bf16 (cast, round to nearest even)", tensors.map { $0.castToBF16() },
+                                            options: options, zipnn: zipnn)
+        if options.json {
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            try benchmarkOpen(path, tensors, repeats: options.repeats)
+            try benchmarkRoundTrip(path)
+        }
         return 0
     } catch let error as FormatError {
         FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
@@ -32,6 +68,20 @@ func runFormatBenchmark(arguments: [String]) -> Int32 {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return 1
     }
+}
+
+/// What `zoo-bench format` was asked to do.
+struct FormatBenchmarkOptions {
+    var path: String?
+    var repeats = 5
+    var json = false
+    var codecs: [Codec] = [.raw, .deflate, .planes]
+    var zipnn = true
+}
+
+func formatUsage() -> Int32 {
+    FileHandle.standardError.write(Data("usage: zoo-bench format MODEL.safetensors [--repeat N] [--json] [--codecs raw,deflate,planes] [--no-zipnn]\n".utf8))
+    return 64
 }
 
 /// One tensor held in memory for the benchmark.
@@ -69,66 +119,173 @@ struct BenchTensor {
     }
 }
 
+/// Wall-clock seconds of one run of `body`.
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU seconds this process has used, all threads.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Wall-clock and CPU seconds (all threads) of one run of `body`.
+func timedWithCPU(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let cpu = processCPUSeconds()
+    let wall = try timed(body)
+    return (wall, processCPUSeconds() - cpu)
+}
+
 /// Wall-clock seconds of the fastest of `repeats` runs of `body`.
 func bestTime(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     var best = Double.infinity
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
+    for _ in 0..<repeats { best = min(best, try timed(body)) }
     return best
 }
 
-func benchmarkModel(_ label: String, _ tensors: [BenchTensor], repeats: Int) throws {
+/// Throughputs of repeated runs of one method, in raw MB/s.
+struct Rates {
+    var values: [Double] = []
+    mutating func add(_ bytes: Int, _ seconds: Double) { values.append(Double(bytes) / 1e6 / seconds) }
+    var best: Double { values.max() ?? 0 }
+    var range: String { String(format: "%.0f-%.0f", values.min() ?? 0, values.max() ?? 0) }
+    var json: [Double] { [values.min() ?? 0, values.max() ?? 0].map { ($0 * 10).rounded() / 10 } }
+}
+
+/// One codec's streams for every tensor.
+struct EncodedModel {
+    var streams: [(TensorRecord, [UInt8])] = []
+    var storedBytes: Int { streams.reduce(0) { $0 + $1.1.count } }
+}
+
+/// Encodes every tensor into its own byte array (room reserved for the stored bytes, as a writer's
+/// buffer would be), as a store import or `zoo convert` does.
+func encodeModel(_ tensors: [BenchTensor], codec: Codec) throws -> EncodedModel {
+    var model = EncodedModel()
+    model.streams.reserveCapacity(tensors.count)
+    for t in tensors {
+        var stream: [UInt8] = []
+        stream.reserveCapacity(t.bytes.count + t.bytes.count / 256 + 64)
+        let record = try t.bytes.withUnsafeBytes { raw -> TensorRecord in
+            try TensorCodec.encode(name: t.name, dtype: t.dtype, shape: t.shape, raw: raw, codec: codec, level: 6) { (chunk) throws(FormatError) in
+                stream.append(contentsOf: chunk)
+            }
+        }
+        model.streams.append((record, stream))
+    }
+    return model
+}
+
+/// Decodes every tensor, one after another, into freshly allocated memory (as a reader loading a
+/// model does, and as ZipNN's decompress does), checking every chunk's CRC. The caller frees it.
+func decodeModel(_ model: EncodedModel) throws -> [UnsafeMutableRawBufferPointer] {
+    var outputs: [UnsafeMutableRawBufferPointer] = []
+    outputs.reserveCapacity(model.streams.count)
+    for (record, stream) in model.streams {
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(record.rawBytes), alignment: 64)
+        outputs.append(output)
+        try stream.withUnsafeBytes { s in try TensorCodec.decode(record: record, stream: s, into: output) }
+    }
+    return outputs
+}
+
+/// Measures every codec (and ZipNN) on `tensors`, round by round; prints a table unless `--json`
+/// and returns the figures for the JSON report.
+func benchmarkModel(_ variant: String, _ label: String, _ tensors: [BenchTensor], options: FormatBenchmarkOptions,
+                    zipnn: ZipNNReference?) throws -> [String: Any] {
     let raw = tensors.reduce(0) { $0 + $1.bytes.count }
-    print("\n\(label): \(raw) raw bytes (\(String(format: "%.1f", Double(raw) / 1e6)) MB)")
-    print(row(["method", "stored", "encode MB/s", "decode MB/s", "decode MB/s, tensors in parallel"]))
-    for codec in [Codec.raw, .deflate, .planes] {
-        var streams: [(TensorRecord, [UInt8])] = []
-        let encodeTime = try bestTime(repeats) {
-            streams.removeAll(keepingCapacity: true)
-            for t in tensors {
-                var stream: [UInt8] = []
-                let record = try t.bytes.withUnsafeBytes { raw -> TensorRecord in
-                    try TensorCodec.encode(name: t.name, dtype: t.dtype, shape: t.shape, raw: raw, codec: codec, level: 6) { (chunk) throws(FormatError) in
-                        stream.append(contentsOf: chunk)
-                    }
-                }
-                streams.append((record, stream))
-            }
+    var zipnn = zipnn
+    if let reference = zipnn {
+        var hasher = SHA256Hasher()
+        for t in tensors { hasher.update(t.bytes) }
+        let ours = hasher.finalizeHex()
+        let theirs = reference.prepare(variant)
+        if theirs != ours {
+            FileHandle.standardError.write(Data("note: ZipNN's \(variant) bytes differ from ours (SHA-256 \(theirs ?? "none") vs \(ours)); ZipNN not reported\n".utf8))
+            zipnn = nil
         }
-        let stored = streams.reduce(0) { $0 + $1.1.count }
-        var outputs = tensors.map { [UInt8](repeating: 0, count: $0.bytes.count) }
-        let decodeTime = try bestTime(repeats) {
-            for (i, (record, stream)) in streams.enumerated() {
-                try stream.withUnsafeBytes { s in
-                    try outputs[i].withUnsafeMutableBytes { o in
-                        try TensorCodec.decode(record: record, stream: s, into: o)
-                    }
-                }
-            }
-        }
-        guard zip(outputs, tensors).allSatisfy({ $0 == $1.bytes }) else {
-            throw FormatError(.corruptData, "\(codec.rawValue) did not decode to the original bytes")
-        }
-        let parallelTime = try bestTime(repeats) { try decodeInParallel(streams) }
-        print(row([codec.rawValue, percent(stored, raw), rate(raw, encodeTime), rate(raw, decodeTime), rate(raw, parallelTime)]))
     }
-    let whole = tensors.flatMap(\.bytes)
-    for level in [1, 6] {
-        var compressed: [UInt8] = []
-        let encodeTime = bestTime(repeats) { compressed = zlibCompress(whole, level: level) }
-        var restored: [UInt8] = []
-        let decodeTime = bestTime(repeats) { restored = zlibDecompress(compressed, rawCount: whole.count) }
-        guard restored == whole else { throw FormatError(.corruptData, "zlib reference did not round-trip") }
-        print(row(["zlib-\(level), 1 stream", percent(compressed.count, raw), rate(raw, encodeTime), rate(raw, decodeTime), "-"]))
+    var encoded: [Codec: EncodedModel] = [:]
+    var encodeRates: [Codec: Rates] = [:], decodeRates: [Codec: Rates] = [:], parallelRates: [Codec: Rates] = [:]
+    var encodeCPU: [Codec: Rates] = [:], decodeCPU: [Codec: Rates] = [:]
+    var zipnnEncode = Rates(), zipnnDecode = Rates(), zipnnEncodeCPU = Rates(), zipnnDecodeCPU = Rates()
+    var zipnnStored = 0
+    for _ in 0..<options.repeats {
+        for codec in options.codecs {
+            var model = EncodedModel()
+            let encode = try timedWithCPU { model = try encodeModel(tensors, codec: codec) }
+            encodeRates[codec, default: Rates()].add(raw, encode.wall)
+            encodeCPU[codec, default: Rates()].add(raw, encode.cpu)
+            var outputs: [UnsafeMutableRawBufferPointer] = []
+            let decode = try timedWithCPU { outputs = try decodeModel(model) }
+            decodeRates[codec, default: Rates()].add(raw, decode.wall)
+            decodeCPU[codec, default: Rates()].add(raw, decode.cpu)
+            let identical = zip(outputs, tensors).allSatisfy { output, t in t.bytes.withUnsafeBytes { $0.elementsEqual(output) } }
+            outputs.forEach { $0.deallocate() }
+            guard identical else { throw FormatError(.corruptData, "\(codec.rawValue) did not decode to the original bytes") }
+            parallelRates[codec, default: Rates()].add(raw, try timed { try decodeInParallel(model.streams) })
+            encoded[codec] = model
+        }
+        if let zipnn {
+            guard let round = zipnn.round() else { throw FormatError(.io, "the ZipNN helper stopped answering") }
+            zipnnEncode.add(raw, round.encodeSeconds)
+            zipnnDecode.add(raw, round.decodeSeconds)
+            zipnnEncodeCPU.add(raw, round.encodeCPUSeconds)
+            zipnnDecodeCPU.add(raw, round.decodeCPUSeconds)
+            zipnnStored = round.storedBytes
+        }
     }
+    var result: [String: Any] = ["raw_bytes": raw]
+    if !options.json {
+        print("\n\(label): \(raw) raw bytes (\(String(format: "%.1f", Double(raw) / 1e6)) MB); MB/s best (range)")
+        print(row(["method", "stored", "encode MB/s", "decode MB/s", "decode, tensors in parallel", "MB per CPU-s enc/dec"]))
+    }
+    for codec in options.codecs {
+        let stored = encoded[codec]?.storedBytes ?? 0
+        let e = encodeRates[codec] ?? Rates(), d = decodeRates[codec] ?? Rates(), p = parallelRates[codec] ?? Rates()
+        let ec = encodeCPU[codec] ?? Rates(), dc = decodeCPU[codec] ?? Rates()
+        result[codec.rawValue] = ["ratio": Double(stored) / Double(raw), "stored_bytes": stored,
+                                  "encode_mbps": e.best, "decode_mbps": d.best, "decode_parallel_mbps": p.best,
+                                  "encode_mbps_range": e.json, "decode_mbps_range": d.json, "decode_parallel_mbps_range": p.json,
+                                  "encode_cpu_mbps": ec.best, "decode_cpu_mbps": dc.best]
+        if !options.json {
+            print(row([codec.rawValue, percent(stored, raw), "\(rate(e.best)) (\(e.range))", "\(rate(d.best)) (\(d.range))",
+                       "\(rate(p.best)) (\(p.range))", "\(rate(ec.best))/\(rate(dc.best))"]))
+        }
+    }
+    if zipnn != nil {
+        result["zipnn"] = ["ratio": Double(zipnnStored) / Double(raw), "stored_bytes": zipnnStored,
+                           "encode_mbps": zipnnEncode.best, "decode_mbps": zipnnDecode.best,
+                           "encode_mbps_range": zipnnEncode.json, "decode_mbps_range": zipnnDecode.json,
+                           "encode_cpu_mbps": zipnnEncodeCPU.best, "decode_cpu_mbps": zipnnDecodeCPU.best]
+        if !options.json {
+            print(row(["ZipNN", percent(zipnnStored, raw), "\(rate(zipnnEncode.best)) (\(zipnnEncode.range))",
+                       "\(rate(zipnnDecode.best)) (\(zipnnDecode.range))", "-",
+                       "\(rate(zipnnEncodeCPU.best))/\(rate(zipnnDecodeCPU.best))"]))
+        }
+    }
+    if !options.json {
+        let whole = tensors.flatMap(\.bytes)
+        for level in [1, 6] {
+            var compressed: [UInt8] = []
+            let encodeTime = bestTime(options.repeats) { compressed = zlibCompress(whole, level: level) }
+            var restored: [UInt8] = []
+            let decodeTime = bestTime(options.repeats) { restored = zlibDecompress(compressed, rawCount: whole.count) }
+            guard restored == whole else { throw FormatError(.corruptData, "zlib reference did not round-trip") }
+            print(row(["zlib-\(level), 1 stream", percent(compressed.count, raw), rate(Double(raw) / 1e6 / encodeTime),
+                       rate(Double(raw) / 1e6 / decodeTime), "-"]))
+        }
+    }
+    return result
 }
 
 /// A table row: first column left-aligned, the others right-aligned.
 func row(_ cells: [String]) -> String {
-    let widths = [20, 8, 12, 12, 34]
+    let widths = [20, 8, 18, 18, 28, 22]
     return cells.enumerated().map { i, cell in
         let pad = String(repeating: " ", count: max(0, widths[min(i, widths.count - 1)] - cell.count))
         return i == 0 ? cell + pad : pad + cell
@@ -136,7 +293,9 @@ func row(_ cells: [String]) -> String {
 }
 
 func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
-func rate(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / 1e6 / seconds) }
+func rate(_ mbps: Double) -> String { String(format: "%.0f", mbps) }
+/// MB/s of `bytes` done in `seconds`, as a table cell.
+func rate(_ bytes: Int, _ seconds: Double) -> String { rate(Double(bytes) / 1e6 / seconds) }
 
 /// Decodes every tensor's stream with the tensors spread over all cores (as a reader loading a
 /// whole model can), into fresh buffers; checks nothing but the codec's own CRCs.

@@ -6,7 +6,9 @@ signal(SIGPIPE, SIG_IGN)
 
 let usage = """
 usage: zoo-bench <benchmark> [arguments]
-  format MODEL.safetensors   codec size ratios and throughput, zlib reference, inspect time
+  format MODEL.safetensors [--json] [--repeat N] [--codecs raw,deflate,planes] [--no-zipnn]
+                             codec size ratios and throughput beside ZipNN (when its Python package
+                             is installed) and zlib, round by round; inspect time
   store                      list, du, gc, lineage and small writes at 10,000 versions (whole processes)
   pytorch CHECKPOINT.pth     reading a PyTorch checkpoint against torch.load, same file, same run
   conv [--net N] [--size S]  per-layer conv2d forward/backward of ResNet-18 and MobileNetV2, zoo and PyTorch

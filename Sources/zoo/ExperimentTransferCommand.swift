@@ -4,21 +4,23 @@ import ZooData
 import ZooRegistry
 import ZooTrain
 
-/// `zoo experiment transfer REF --data TRAIN --test TEST`: frozen backbone, fine-tuned and
+/// `zoo experiment transfer REF --data TRAIN --test TEST`: frozen backbone, fine-tuned, LP-FT and
 /// from-scratch runs over training-set sizes and seeds, on the same data and budget.
 struct ExperimentTransferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer",
-        abstract: "Frozen backbone vs fine-tuning vs training from scratch, over training-set sizes and seeds.",
+        abstract: "Frozen backbone vs fine-tuning vs LP-FT vs training from scratch, over training-set sizes and seeds.",
         discussion: """
         Answers "architecture or weights?". The model's last dense layer is replaced by a fresh \
         head for the classes of --data. For every size N in --sizes and every seed, N examples per \
-        class are drawn from --data (the same examples for all three regimes), then: (a) the \
-        pretrained backbone is frozen and only the head trains, (b) the whole pretrained network \
-        trains, (c) the same architecture trains from random initialisation. Every run has the \
-        same budget (--epochs, --batch, --lr). Test accuracy on --test is reported as mean ± \
-        sample std over seeds; learning curves are measured on --val if given, else on --test \
-        (nothing is selected on them). Inputs are normalised as the model's metadata says. \
+        class are drawn from --data (the same examples for every regime), then: frozen: the \
+        pretrained backbone is frozen and only the head trains; finetune: the whole pretrained \
+        network trains; lpft: a linear probe (the head alone, --probe-epochs) then the whole \
+        network from there at --lr × --lpft-lr-factor; scratch: the same architecture trains from \
+        random initialisation (torchvision's for a recognised network). Every run has the same \
+        budget (--epochs, --batch, --lr); LP-FT's probe comes on top, nearly free with the \
+        feature cache. Test accuracy on --test is reported as mean ± sample std over seeds; \
+        learning curves are measured on --val if given, else on --test (nothing is selected on them). Inputs are normalised as the model's metadata says. \
         Example: zoo experiment transfer digits-mlp --data zoo/datasets/digits-target-train.csv.gz \
         --test zoo/datasets/digits-target-test.csv.gz --sizes 1,5,25 --seeds 3.
         \(ExperimentOptions.exitHelp)
@@ -47,12 +49,24 @@ struct ExperimentTransferCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Learning rate of every run.", valueName: "x"))
     var lr: Double = 1e-3
 
+    @Option(help: ArgumentHelp("Regimes to run, comma-separated, in this order: frozen, finetune, lpft (linear probe then fine-tune), scratch.", valueName: "list"))
+    var regimes: String = "frozen,finetune,lpft,scratch"
+
+    @Option(help: ArgumentHelp("LP-FT: epochs of the linear probe (the head alone on the frozen backbone, at --lr) before --epochs of fine-tuning. Default: --epochs.", valueName: "n"))
+    var probeEpochs: Int?
+
+    @Option(help: ArgumentHelp("LP-FT: the fine-tuning learning rate as a fraction of --lr.", valueName: "x"))
+    var lpftLrFactor: Double = 0.1
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         _ = try StoreText.reference(reference)
         _ = try ExperimentOptions.positiveIntegers(sizes, flag: "--sizes")
         _ = try ExperimentOptions.seeds(seeds)
+        do { _ = try TransferRegime.list(parsing: regimes) } catch { throw ValidationError("--regimes '\(regimes)': \(error.message)") }
+        if let probeEpochs, probeEpochs < 1 { throw ValidationError("--probe-epochs must be 1 or more, not \(probeEpochs)") }
+        guard lpftLrFactor > 0, lpftLrFactor.isFinite else { throw ValidationError("--lpft-lr-factor must be above 0, not \(lpftLrFactor)") }
         try common.validate(epochs: epochs, lr: lr)
     }
 
@@ -74,7 +88,9 @@ struct ExperimentTransferCommand: ParsableCommand {
             if let largest = sizeList.max(), largest > smallest.count {
                 throw TrainError(.invalidData, "--sizes asks for \(largest) examples per class but class \(smallest.label) of '\(common.data)' has only \(smallest.count); use sizes up to \(smallest.count)")
             }
-            experiment.regimes = TransferRegime.allCases
+            experiment.regimes = try TransferRegime.list(parsing: regimes)
+            experiment.probeEpochs = probeEpochs
+            experiment.fineTuneRateFactor = lpftLrFactor
             let folder = common.outputFolder(kind: "transfer", model: model.version)
             if !common.json {
                 print("transfer experiment on \(model.version.reference) \(model.version.digest.short): \(experiment.classes) classes, "

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `zoo experiment transfer` end to end on a tiny budget: 2 sizes × 2 seeds × 3 regimes, 2 epochs.
+/// `zoo experiment transfer` end to end on a tiny budget: 2 sizes × 2 seeds × 4 regimes, 2 epochs.
 @Suite struct ExperimentTransferCommandTests {
     @Test func runsEveryRegimeAndWritesJSONChartsAndPage() throws {
         let x = try ExperimentFixture()
@@ -9,29 +9,31 @@ import Testing
         let r = try x.run(["experiment", "transfer", "mlp", "--data", x.train, "--test", x.test, "--sizes", "1,2", "--seeds", "2",
                            "--epochs", "2", "--lr", "0.01", "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
-        // The table: a header with the three regimes, one row per size with mean ± std.
+        // The table: a header with the four regimes, one row per size with mean ± std.
         let lines = r.stdout.split(separator: "\n").map(String.init)
         let header = try #require(lines.firstIndex { $0.hasPrefix("per class") })
-        #expect(lines[header].contains("frozen backbone") && lines[header].contains("fine-tuned") && lines[header].contains("scratch"))
+        #expect(lines[header].contains("frozen backbone") && lines[header].contains("fine-tuned")
+                && lines[header].contains("linear probe then fine-tune") && lines[header].contains("scratch"))
         for (i, size) in ["1", "2"].enumerated() {
             let row = lines[header + 1 + i]
             #expect(row.hasPrefix(size + " "))
-            #expect(row.components(separatedBy: " ± ").count == 4, "\(row)")
+            #expect(row.components(separatedBy: " ± ").count == 5, "\(row)")
         }
         #expect(ExperimentFixture.files(out) == ["index.html", "transfer-accuracy.svg", "transfer-curves-1.svg", "transfer-curves-2.svg", "transfer.json"])
         for name in ExperimentFixture.files(out) { #expect(r.stdout.contains(out + "/" + name)) }
 
-        // JSON: regimes × sizes cells, every run, curves of 2 epochs.
+        // JSON: regimes × sizes cells, every run, curves of 2 epochs (LP-FT: 2 of probe, 2 of fine-tuning).
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/transfer.json"))) as? [String: Any])
-        #expect(json["regimes"] as? [String] == ["frozen", "finetune", "scratch"])
+        #expect(json["regimes"] as? [String] == ["frozen", "finetune", "lpft", "scratch"])
         #expect(json["sizesPerClass"] as? [Int] == [1, 2])
         let cells = try #require(json["cells"] as? [[String: Any]])
-        #expect(cells.count == 6)
+        #expect(cells.count == 8)
         let pairs = Set(cells.compactMap { c in (c["regime"] as? String).flatMap { r in (c["sizePerClass"] as? Int).map { "\(r)-\($0)" } } })
-        #expect(pairs == ["frozen-1", "frozen-2", "finetune-1", "finetune-2", "scratch-1", "scratch-2"])
+        #expect(pairs == ["frozen-1", "frozen-2", "finetune-1", "finetune-2", "lpft-1", "lpft-2", "scratch-1", "scratch-2"])
         let runs = try #require(json["runs"] as? [[String: Any]])
-        #expect(runs.count == 12)
-        #expect(runs.allSatisfy { ($0["curve"] as? [Double])?.count == 2 })
+        #expect(runs.count == 16)
+        #expect(runs.allSatisfy { ($0["curve"] as? [Double])?.count == (($0["regime"] as? String) == "lpft" ? 4 : 2) })
+        #expect(json["probeEpochs"] as? Int == 2 && json["fineTuneRateFactor"] as? Double == 0.1)
         #expect(runs.allSatisfy { (($0["testAccuracy"] as? Double) ?? -1) >= 0 && (($0["testAccuracy"] as? Double) ?? 2) <= 1 })
 
         try ExperimentFixture.expectChart(out + "/transfer-accuracy.svg",
@@ -51,7 +53,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let o = try ExperimentFixture.json(r)
         #expect((o["files"] as? [String])?.count == 4)
-        #expect(((o["result"] as? [String: Any])?["runs"] as? [Any])?.count == 3)
+        #expect(((o["result"] as? [String: Any])?["runs"] as? [Any])?.count == 4)
     }
 
     @Test func badInputIsRefusedAndNothingIsWritten() throws {
@@ -72,6 +74,8 @@ import Testing
             (["experiment", "transfer", "mlp", "--data", x.train, "--sizes", "0"] + base, 64, "of 1 or more"),
             (["experiment", "transfer", "mlp", "--data", x.train, "--sizes", "7"] + base, 1, "has only 6"),
             (["experiment", "transfer", "mlp", "--data", x.train, "--optimizer", "rmsprop"] + base, 64, "rmsprop"),
+            (["experiment", "transfer", "mlp", "--data", x.train, "--regimes", "frozen,linear"] + base, 64, "'linear' is not a regime"),
+            (["experiment", "transfer", "mlp", "--data", x.train, "--probe-epochs", "0"] + base, 64, "--probe-epochs"),
             (["experiment", "transfer", "mlp", "--data", x.train] + base.dropLast(2) + ["--out", x.train], 64, "is a file"),
         ]
         for (args, status, message) in cases {

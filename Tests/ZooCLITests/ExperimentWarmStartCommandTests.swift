@@ -19,6 +19,12 @@ import ZooFormat
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/warmstart.json"))) as? [String: Any])
         let trials = try #require(json["trials"] as? [[String: Any]])
         #expect(trials.count == 4)
+        // Fine-tuning: every trial runs the whole network on the validation set, then on the
+        // training and validation sets each epoch; the table totals it.
+        #expect(r.stdout.contains("forward samples to target"))
+        let trainRows = try String(contentsOfFile: x.train, encoding: .utf8).split(separator: "\n").count
+        let valRows = try String(contentsOfFile: x.test, encoding: .utf8).split(separator: "\n").count
+        #expect(trials.allSatisfy { $0["forwardSamples"] as? Int == valRows + 2 * (trainRows + valRows) })
         let best = try #require(trials.compactMap { $0["finalAccuracy"] as? Double }.max())
 
         // The stored version: lineage "experiment" linked to mlp:2, with the grid, data digests and summary.

@@ -87,4 +87,154 @@ import Testing
         // Most single flips inside the literals still decode (to other bytes); CRCs catch those.
         #expect(accepted > 0)
     }
+
+    /// The multi-literal table, built from smaller tables, against the direct greedy reading:
+    /// entry i holds the literals whose codes follow one another from bit 0 of i, up to six,
+    /// while they fit in the table's bits.
+    @Test func tableMatchesTheGreedyReading() throws {
+        var rng = SeededGenerator(seed: 21)
+        for trial in 0..<40 {
+            var frequencies = (0..<257).map { _ in Int(rng.next() % 5) == 0 ? 0 : Int(rng.next() % (trial % 2 == 0 ? 10 : 100_000)) }
+            frequencies[256] = 1
+            let lengths = HuffmanEncoder.BlockPlan.codeLengths(HuffmanEncoder.BlockPlan.atLeastTwo(frequencies), limit: 15)
+            let code = try #require(HuffmanDecoder.Canonical(lengths: lengths, requireComplete: true))
+            for bits in [7, 9, HuffmanDecoder.tableBits] {
+                let size = 1 << bits
+                var table = [HuffmanDecoder.Entry](repeating: 0, count: size)
+                var singles = [UInt16](repeating: 0, count: size)
+                table.withUnsafeMutableBufferPointer { t in
+                    singles.withUnsafeMutableBufferPointer { s in code.fill(t.baseAddress!, singles: s.baseAddress!, bits: bits) }
+                }
+                for i in 0..<size {
+                    var used = 0, count = 0, literals: UInt64 = 0, rest = i
+                    while count < HuffmanDecoder.maxLiterals {
+                        let e = singles[rest], length = Int(e >> 12)
+                        guard length > 0, length <= bits - used else { break }
+                        literals |= UInt64(e & 0xFF) << (8 * count)
+                        count += 1
+                        used += length
+                        rest >>= length
+                    }
+                    let expected = UInt64(used) | UInt64(count) << 4 | literals << 8
+                    if table[i] != expected { Issue.record("trial \(trial) bits \(bits) entry \(i)"); break }
+                }
+            }
+        }
+    }
+
+    // MARK: indexed Huffman planes (method 3): one block, four cursors from the entry points.
+
+    /// An indexed plane of `input`: (entry points, the deflate stream).
+    static func indexed(_ input: [UInt8]) -> (entries: [Int], stream: [UInt8])? {
+        var out = [UInt8](repeating: 0, count: input.count + 4096)
+        guard let length = input.withUnsafeBytes({ src in
+            out.withUnsafeMutableBytes { HuffmanEncoder.encodeIndexed(src, into: $0, limit: Int.max) }
+        }) else { return nil }
+        let k = Int(out[0])
+        let entries = (0..<(k - 1)).map { j in (0..<4).reduce(0) { $0 | Int(out[1 + 4 * j + $1]) << (8 * $1) } }
+        return (entries, Array(out[(1 + 4 * (k - 1))..<length]))
+    }
+
+    static func segments(_ stream: [UInt8], entries: [Int], count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        let table = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
+        let singles = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
+        defer { table.deallocate(); singles.deallocate() }
+        let ok = stream.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { HuffmanDecoder.decodeSegments(src, entryPoints: entries, into: $0, table: table, singles: singles) }
+        }
+        return ok ? out : nil
+    }
+
+    @Test func decodesIndexedPlanesFromTheirEntryPoints() throws {
+        var rng = SeededGenerator(seed: 9)
+        let inputs: [[UInt8]] = [
+            Self.exponentLike(65_536, seed: 11),
+            Self.exponentLike(131_072 + 3, seed: 12),
+            // Rare values with codes longer than the table, and the segment boundaries among them.
+            (0..<40_000).map { i in i % 997 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : UInt8(100 + (i % 3 == 0 ? 1 : 0)) },
+            (0..<20_000).map { _ in UInt8(truncatingIfNeeded: rng.next() % 200) },
+        ]
+        for input in inputs {
+            let plane = try #require(Self.indexed(input))
+            #expect(plane.entries.count == HuffmanDecoder.segments - 1)
+            // The stream alone is ordinary deflate: zlib inflates it to the plane, and so does the
+            // sequential decoder; the four cursors agree.
+            #expect(Self.zlib(plane.stream, count: input.count) == input)
+            #expect(Self.fast(plane.stream, count: input.count) == input)
+            #expect(Self.segments(plane.stream, entries: plane.entries, count: input.count) == input)
+        }
+    }
+
+    @Test func wrongEntryPointsAreDeclinedNeverBelieved() throws {
+        let input = Self.exponentLike(30_000, seed: 13)
+        let plane = try #require(Self.indexed(input))
+        var rng = SeededGenerator(seed: 14)
+        var declined = 0
+        for trial in 0..<300 {
+            var entries = plane.entries
+            let j = trial % entries.count
+            switch trial % 3 {
+            case 0: entries[j] += Int(rng.next() % 9) - 4
+            case 1: entries[j] = Int(rng.next() % UInt64(plane.stream.count * 8))
+            default: entries = entries.reversed()
+            }
+            if let decoded = Self.segments(plane.stream, entries: entries, count: input.count) {
+                #expect(decoded == input, "entry points \(entries) (true \(plane.entries)) decoded to other bytes")
+            } else {
+                declined += 1
+            }
+        }
+        #expect(declined > 200)
+    }
+
+    @Test func indexedDecodingNeverDisagreesWithZlibOnDamagedStreams() throws {
+        let input = Self.exponentLike(20_000, seed: 15)
+        let plane = try #require(Self.indexed(input))
+        #expect(Self.segments(plane.stream, entries: plane.entries, count: input.count) == input)
+        var rng = SeededGenerator(seed: 16)
+        // Most flips shift the codes after them, so the cursors no longer meet and the stream is
+        // declined; whatever is accepted must be what zlib makes of it.
+        for _ in 0..<400 {
+            var damaged = plane.stream
+            damaged[Int(rng.next() % UInt64(damaged.count))] ^= UInt8(1) << (rng.next() % 8)
+            if let decoded = Self.segments(damaged, entries: plane.entries, count: input.count) {
+                #expect(Self.zlib(damaged, count: input.count) == decoded)
+            }
+        }
+    }
+
+    /// The independent Python writer's method-3 planes (formats/vectors) are taken by the segment
+    /// decoder when their entry points are right, and declined when they are not.
+    @Test func decodesThePythonWritersIndexedPlanes() throws {
+        let reader = try CheckpointReader(path: VectorTests.path("good_planes_indexed.zckpt"))
+        for record in reader.index.tensors where record.dtype == .f32 {
+            let stream = Array(try reader.stream(of: record))
+            let n = Int(record.rawBytes) / 4
+            // Planes 0-2 stored, plane 3 method 3: K, entry points, deflate stream.
+            #expect(stream[15] == 3)
+            let plane = Array(stream[(20 + 3 * n)...])
+            let k = Int(plane[0])
+            let entries = (0..<(k - 1)).map { j in (0..<4).reduce(0) { $0 | Int(plane[1 + 4 * j + $1]) << (8 * $1) } }
+            let deflate = Array(plane[(1 + 4 * (k - 1))...])
+            let expected = try #require(Self.zlib(deflate, count: n))
+            let fromEntries = k == HuffmanDecoder.segments ? Self.segments(deflate, entries: entries, count: n) : nil
+            switch record.name {
+            case "w_f32": #expect(fromEntries == expected)
+            case "w_wrong_hints": #expect(fromEntries == nil)
+            default: #expect(k == 1)
+            }
+            #expect(Self.fast(deflate, count: n) == expected)
+        }
+    }
+
+    @Test func refusesWhatZlibRefusesInTheBlockHeader() throws {
+        // 31 and 32 distance codes: zlib says "too many length or distance symbols".
+        let reader = try CheckpointReader(path: VectorTests.path("bad_hdist_31.zckpt"))
+        let record = try #require(reader.index.tensors.first)
+        let stream = Array(try reader.stream(of: record))
+        let plane3 = Array(stream[(20 + 3 * 256)...])
+        #expect(Self.fast(plane3, count: 256) == nil)
+        #expect(Self.zlib(plane3, count: 256) == nil)
+    }
 }

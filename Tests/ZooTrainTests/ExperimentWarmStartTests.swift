@@ -46,6 +46,38 @@ import Testing
         }
     }
 
+    @Test func forwardSamplesCountEveryBackboneForwardAndCachedFeaturesOnce() throws {
+        let (train, test) = try ExperimentFixtures.target()
+        let (model, tensors) = try ExperimentFixtures.mlp()
+        let subset = try train.perClassSubset(6, seed: 1)
+        var search = WarmStartSearch(model: model, tensors: tensors, training: subset, validation: test,
+                                     learningRates: [1e-2, 3e-3], weightDecays: [0], target: 0.3,
+                                     configuration: ExperimentFixtures.budget(epochs: 3))
+        // Fine-tuning: the starting weights' validation, then every epoch's training and validation.
+        let finetune = try search.run()
+        for t in finetune.trials {
+            #expect(t.forwardSamples == test.count + 3 * (subset.count + test.count))
+            #expect(t.forwardSamplesToTarget == t.epochsToTarget.map { test.count + $0 * (subset.count + test.count) })
+        }
+        // A frozen backbone without the cache runs on every sample too.
+        search.regime = .frozen
+        let uncached = try search.run()
+        #expect(uncached.trials.allSatisfy { $0.forwardSamples == test.count + 3 * (subset.count + test.count) })
+        // With the cache its features are computed once, in the first trial, and reused after.
+        let cache = FeatureCaching()
+        search.featureCache = cache
+        let cached = try search.run()
+        #expect(cached.trials[0].forwardSamples == subset.count + test.count)
+        #expect(cached.trials.dropFirst().allSatisfy { $0.forwardSamples == 0 })
+        #expect(cache.backboneForwardSamples == subset.count + test.count)
+        #expect(cached.trials.map(\.finalAccuracy) == uncached.trials.map(\.finalAccuracy))
+        for (s, strategy) in zip(cached.summaries, WarmStartResult.Strategy.allCases) {
+            let trials = cached.trials.filter { $0.strategy == strategy }
+            #expect(s.totalForwardSamples == trials.map(\.forwardSamples).reduce(0, +))
+            #expect(s.totalForwardSamplesToTarget == trials.compactMap(\.forwardSamplesToTarget).reduce(0, +))
+        }
+    }
+
     @Test func warmStartRefusesScratchAndAnEmptyGrid() throws {
         let (train, test) = try ExperimentFixtures.target()
         let (model, tensors) = try ExperimentFixtures.mlp()

@@ -39,6 +39,13 @@ public struct TransferExperiment: Sendable {
     /// constructors do, the honest baseline for a recognised torchvision network. The default is
     /// `torchvision` when the model's architecture is recognised (`metadata.architecture`), else nil.
     public var scratchInit: InitScheme?
+    /// LP-FT's linear-probe epochs (the head alone on the frozen backbone, at the configuration's
+    /// learning rate) before its fine-tuning epochs; nil: the configuration's epochs. With the
+    /// feature cache they cost little, so LP-FT's fine-tuning phase gets the same budget as the
+    /// `finetune` regime.
+    public var probeEpochs: Int?
+    /// LP-FT's fine-tuning learning rate as a fraction of the configuration's (0.1: ten times lower).
+    public var fineTuneRateFactor: Double = 0.1
 
     /// An experiment over the given data, sizes and seeds with the given budget.
     public init(model: ModelDescription, tensors: [String: [Float]], training: any DataSource, test: any DataSource,
@@ -84,10 +91,15 @@ public struct TransferExperiment: Sendable {
                                                  meanCurve: SummaryStatistics.meanCurve(cellRuns.map(\.curve))))
             }
         }
-        return TransferResult(classes: classes, sizesPerClass: sizesPerClass, seeds: seeds, regimes: regimes,
-                              epochs: configuration.epochs, testCount: test.count, curvesOnTestSet: validation == nil,
-                              runs: runs, cells: cells,
-                              seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        var result = TransferResult(classes: classes, sizesPerClass: sizesPerClass, seeds: seeds, regimes: regimes,
+                                    epochs: configuration.epochs, testCount: test.count, curvesOnTestSet: validation == nil,
+                                    runs: runs, cells: cells,
+                                    seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        if regimes.contains(.lpft) {
+            result.probeEpochs = probeEpochs ?? configuration.epochs
+            result.fineTuneRateFactor = fineTuneRateFactor
+        }
+        return result
     }
 
     /// One run: prepare the model for `regime`, train it on `training`, evaluate on `test`.
@@ -97,21 +109,38 @@ public struct TransferExperiment: Sendable {
         var prepared = try PreparedModel.replacingHead(of: model, tensors: tensors, classes: classes, scheme: headInit, seed: seed)
         var config = configuration
         config.seed = seed
+        var probeCurve: [Double] = []
         switch regime {
         case .frozen: config.freeze = .layers(prepared.backboneLayers)
         case .finetune: config.freeze = .none
+        case .lpft:
+            // Linear probe: the head alone on the frozen backbone; then everything trains from there.
+            var probe = config
+            probe.freeze = .layers(prepared.backboneLayers)
+            probe.epochs = probeEpochs ?? config.epochs
+            let probed = try train(prepared, config: probe, training: training, curve: curve)
+            prepared.tensors = probed.result.tensors
+            probeCurve = probed.result.history.compactMap(\.validationAccuracy)
+            config.freeze = .none
+            config.learningRate *= fineTuneRateFactor
         case .scratch:
             prepared = try prepared.reinitialized(seed: seed, scheme: scratchInit)
             config.freeze = .none
         }
-        let network = try Network(description: prepared.description, tensors: prepared.tensors,
-                                  frozenLayers: try config.freeze.frozenLayerCount(for: prepared.description), seed: seed)
-        var trainer = Trainer(configuration: config)
-        trainer.featureCache = featureCache
-        let result = try trainer.train(network: network, training: training, validation: curve)
+        let (network, result) = try train(prepared, config: config, training: training, curve: curve)
         let evaluation = try Trainer.evaluate(network: network, data: test, features: featureCache)
         return TransferResult.Run(regime: regime, sizePerClass: size, seed: seed, testAccuracy: evaluation.accuracy,
-                                  testLoss: evaluation.loss, curve: result.history.compactMap(\.validationAccuracy),
+                                  testLoss: evaluation.loss, curve: probeCurve + result.history.compactMap(\.validationAccuracy),
                                   seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Builds `prepared` with `config`'s freeze spec and trains it, the learning curve on `curve`.
+    func train(_ prepared: PreparedModel, config: TrainingConfiguration, training: any DataSource,
+               curve: any DataSource) throws(TrainError) -> (network: Network, result: TrainingResult) {
+        let network = try Network(description: prepared.description, tensors: prepared.tensors,
+                                  frozenLayers: try config.freeze.frozenLayerCount(for: prepared.description), seed: config.seed)
+        var trainer = Trainer(configuration: config)
+        trainer.featureCache = featureCache
+        return (network, try trainer.train(network: network, training: training, validation: curve))
     }
 }

@@ -4,6 +4,10 @@ public enum TransferRegime: String, Codable, Sendable, CaseIterable, Hashable {
     case frozen
     /// Pretrained backbone and new head all train.
     case finetune
+    /// Linear probe, then fine-tune (LP-FT): the head trains on the frozen backbone first, then
+    /// the whole network trains from there, usually at a lower learning rate, so the backbone's
+    /// features are not disturbed by the gradients of a random head.
+    case lpft
     /// The same architecture from random initialisation, all trained (the "architecture only" control).
     case scratch
 
@@ -12,6 +16,7 @@ public enum TransferRegime: String, Codable, Sendable, CaseIterable, Hashable {
         switch self {
         case .frozen: return "pretrained, frozen backbone"
         case .finetune: return "pretrained, fine-tuned"
+        case .lpft: return "pretrained, linear probe then fine-tune"
         case .scratch: return "random init (scratch)"
         }
     }

@@ -51,6 +51,10 @@ public struct TransferResult: Codable, Sendable, Equatable {
     public var cells: [Cell]
     /// Wall time of the whole experiment.
     public var seconds: Double
+    /// LP-FT's linear-probe epochs before its `epochs` of fine-tuning (nil when LP-FT did not run).
+    public var probeEpochs: Int?
+    /// LP-FT's fine-tuning learning rate as a fraction of the others' (nil when LP-FT did not run).
+    public var fineTuneRateFactor: Double?
 
     /// The summary for `regime` at `size`, if it was run.
     public func cell(_ regime: TransferRegime, size: Int) -> Cell? {

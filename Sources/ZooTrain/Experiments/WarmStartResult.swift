@@ -36,6 +36,11 @@ public struct WarmStartResult: Codable, Sendable, Equatable {
         public var finalAccuracy: Double
         /// Best validation accuracy over the epochs.
         public var bestAccuracy: Double
+        /// Samples the backbone ran forward on in the trial (training steps, which also run
+        /// backward, and validation): cached features count once, when they are computed.
+        public var forwardSamples: Int = 0
+        /// The same, up to the evaluation that first reached the target; nil if never.
+        public var forwardSamplesToTarget: Int?
     }
 
     /// Totals of one strategy over the grid.
@@ -56,6 +61,10 @@ public struct WarmStartResult: Codable, Sendable, Equatable {
         public var bestAccuracy: Double
         /// Wall time of every trial of the strategy.
         public var totalSeconds: Double
+        /// Sum of forward samples to target over the trials that reached it.
+        public var totalForwardSamplesToTarget: Int = 0
+        /// Forward samples of every trial of the strategy.
+        public var totalForwardSamples: Int = 0
     }
 
     /// The target validation accuracy.

@@ -89,7 +89,9 @@ public struct WarmStartSearch: Sendable {
                 totalSecondsToTarget: reached.compactMap(\.secondsToTarget).reduce(0, +),
                 meanEpochsToTarget: epochs.isEmpty ? nil : Double(epochs.reduce(0, +)) / Double(epochs.count),
                 bestAccuracy: done.map(\.trial.bestAccuracy).max() ?? 0,
-                totalSeconds: done.map(\.trial.seconds).reduce(0, +)))
+                totalSeconds: done.map(\.trial.seconds).reduce(0, +),
+                totalForwardSamplesToTarget: reached.compactMap(\.forwardSamplesToTarget).reduce(0, +),
+                totalForwardSamples: done.map(\.trial.forwardSamples).reduce(0, +)))
         }
         return WarmStartResult(target: target, epochs: configuration.epochs, learningRates: learningRates,
                                weightDecays: weightDecays, trials: trials, summaries: summaries)
@@ -106,6 +108,14 @@ public struct WarmStartSearch: Sendable {
                   validation: any DataSource) throws(TrainError) -> (WarmStartResult.Trial, [String: [Float]]) {
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         let start = clock()
+        // Forward samples: measured by the cache when the backbone is frozen and cached (its
+        // features are computed up front, once), else every training and validation sample of
+        // every epoch, plus the validation of the starting weights.
+        let cachedBefore = featureCache?.backboneForwardSamples ?? 0
+        let cached = regime == .frozen && featureCache != nil
+        func forwards(afterEpochs e: Int) -> Int {
+            cached ? (featureCache?.backboneForwardSamples ?? 0) - cachedBefore : validation.count + e * (training.count + validation.count)
+        }
         var config = configuration
         config.learningRate = lr
         config.weightDecay = wd
@@ -115,19 +125,22 @@ public struct WarmStartSearch: Sendable {
         let initial = try Trainer.evaluate(network: network, data: validation, features: featureCache, role: "validation").accuracy
         var epochsToTarget: Int? = initial >= target ? 0 : nil
         var secondsToTarget: Double? = epochsToTarget == nil ? nil : clock() - start
+        var forwardsToTarget: Int? = epochsToTarget == nil ? nil : forwards(afterEpochs: 0)
         var trainer = Trainer(configuration: config)
         trainer.featureCache = featureCache
         let result = try trainer.train(network: network, training: training, validation: validation) { m in
             if epochsToTarget == nil, let a = m.validationAccuracy, a >= target {
                 epochsToTarget = m.epoch
                 secondsToTarget = clock() - start
+                forwardsToTarget = forwards(afterEpochs: m.epoch)
             }
         }
         let curve = result.history.compactMap(\.validationAccuracy)
         let trial = WarmStartResult.Trial(strategy: strategy, index: index, learningRate: lr, weightDecay: wd, startedFrom: from,
                                           initialAccuracy: initial, curve: curve, epochsToTarget: epochsToTarget,
                                           secondsToTarget: secondsToTarget, seconds: clock() - start, finalAccuracy: curve.last ?? initial,
-                                          bestAccuracy: max(initial, curve.max() ?? initial))
+                                          bestAccuracy: max(initial, curve.max() ?? initial),
+                                          forwardSamples: forwards(afterEpochs: config.epochs), forwardSamplesToTarget: forwardsToTarget)
         return (trial, result.tensors)
     }
 }

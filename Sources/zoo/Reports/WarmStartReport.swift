@@ -30,10 +30,12 @@ struct WarmStartReport: ExperimentReport {
 
     /// One row per strategy: totals over the grid.
     func summaryTable() -> (headers: [String], rows: [[String]]) {
-        (["strategy", "reached target", "total epochs to target", "total time to target", "best accuracy", "total time"],
+        (["strategy", "reached target", "total epochs to target", "forward samples to target", "total time to target", "best accuracy",
+          "forward samples", "total time"],
          result.summaries.map { s in
-             [s.strategy.rawValue, "\(s.reached)/\(s.trials)", "\(s.totalEpochsToTarget)", ReportFormat.seconds(s.totalSecondsToTarget),
-              ReportFormat.fraction(s.bestAccuracy), ReportFormat.seconds(s.totalSeconds)]
+             [s.strategy.rawValue, "\(s.reached)/\(s.trials)", "\(s.totalEpochsToTarget)", "\(s.totalForwardSamplesToTarget)",
+              ReportFormat.seconds(s.totalSecondsToTarget), ReportFormat.fraction(s.bestAccuracy), "\(s.totalForwardSamples)",
+              ReportFormat.seconds(s.totalSeconds)]
          })
     }
 
@@ -50,7 +52,7 @@ struct WarmStartReport: ExperimentReport {
 
     func page() -> HTMLReport {
         var page = HTMLReport(title: "Warm-start search: can a previous run speed up the next?")
-        page.paragraph("Grid of \(result.learningRates.count) learning rates × \(result.weightDecays.count) weight decays, \(result.epochs) epochs per trial, target validation accuracy \(ReportFormat.fraction(result.target)); epoch 0 means the starting weights already reached it.")
+        page.paragraph("Grid of \(result.learningRates.count) learning rates × \(result.weightDecays.count) weight decays, \(result.epochs) epochs per trial, target validation accuracy \(ReportFormat.fraction(result.target)); epoch 0 means the starting weights already reached it. Forward samples count every sample the backbone ran on (training and validation); features from the cache count once, when computed.")
         let s = summaryTable()
         page.table(headers: s.headers, rows: s.rows)
         let t = trialTable()
