@@ -97,7 +97,7 @@ public final class RegistryClient: Sendable {
 
     /// Sends a request with the authorization its `scopes` need, answering one 401 challenge and
     /// following redirects (a redirect to another host goes without the credentials).
-    /// Transport failures of requests without a file body are retried.
+    /// Transport failures and 429/5xx answers of requests without a file body are retried.
     func send(_ method: HTTPMethod, _ url: String, scopes: [String], headers: [(String, String)] = [],
               body: Body = .none) async throws(DistributionError) -> Reply {
         var scopes = scopes
@@ -137,6 +137,18 @@ public final class RegistryClient: Sendable {
             }
             let status = Int(response.status.code)
             let reply = Reply(status: status, headers: response.headers, body: response.body, url: target)
+            // A registry that is restarting or overloaded says so with 429 or 5xx; a request whose body
+            // can be sent again is retried, as for a broken connection. A file body's upload is not.
+            if [429, 500, 502, 503, 504].contains(status), failures + 1 < options.attempts {
+                var resendable = true
+                if case .file = body { resendable = false }
+                if resendable {
+                    _ = try? await reply.collect(limit: 1 << 16)
+                    failures += 1
+                    try await RegistryClient.pause(failures)
+                    continue
+                }
+            }
             if status == 401 && sameOrigin {
                 let text = try? await reply.collect(limit: 1 << 16)
                 let challenges = response.headers["WWW-Authenticate"].flatMap(AuthChallenge.parse)

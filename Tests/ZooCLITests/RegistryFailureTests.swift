@@ -18,6 +18,29 @@ import Glibc
         return (store, try Store.open(store).resolve("minilm").digest.description)
     }
 
+    @Test func aRegistryThatAnswers503WhileItRestartsIsRetried() throws {
+        let dir = try RegistryCLI.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cli = try RegistryCLI(directory: dir)
+        let registry = try RegistryServer(directory: dir + "/registry")
+        defer { registry.stop() }
+        let proxy = try FlakyProxy(directory: dir, upstreamPort: registry.port)
+        defer { proxy.stop() }
+        let store = dir + "/here", there = dir + "/there"
+        #expect(try cli.run(["init", store]).status == 0)
+        #expect(try cli.run(["create", "small", "--input", "8", "--layers", "dense:4,relu,dense:2", "--seed", "1", "--zoo", store]).status == 0)
+        let digest = try Store.open(store).resolve("small").digest.description
+        // Every HEAD, GET and bodiless POST/PUT is refused once: without retries the push fails at its first request.
+        let pushed = try cli.json(["push", "small", "\(proxy.host)/team/small:v1", "--plain-http", "--zoo", store])
+        #expect(pushed["digest"] as? String == digest)
+        #expect(try cli.run(["init", there]).status == 0)
+        let pulled = try cli.json(["pull", "\(proxy.host)/team/small:v1", "--plain-http", "--zoo", there])
+        #expect((pulled["version"] as? [String: Any])?["digest"] as? String == digest)
+        #expect(try Store.open(there).verify().ok)
+        let refused = proxy.refused
+        #expect(refused.contains { $0.hasPrefix("503 HEAD") } && refused.contains { $0.hasPrefix("503 GET") }, "\(refused)")
+    }
+
     @Test(.enabled(if: TestData.has("minilm.safetensors")))
     func aRegistryThatGoesAwayMidPushThenARetryFinishes() throws {
         let dir = try RegistryCLI.directory()

@@ -180,28 +180,8 @@ final class TokenServer {
 
     init(directory: String, key: String, certificate: String, user: String, password: String,
          service: String, issuer: String) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/token-server.py").path
-        let portFile = directory + "/token-port"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, portFile, key, certificate, user, password, service, issuer]
-        FileManager.default.createFile(atPath: directory + "/token.log", contents: nil)
-        p.standardError = FileHandle(forWritingAtPath: directory + "/token.log")
-        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try p.run()
-        process = p
-        let deadline = Date().addingTimeInterval(20)
-        while true {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let n = Int(text) {
-                port = n
-                break
-            }
-            guard p.isRunning, Date() < deadline else {
-                if p.isRunning { Glibc.kill(p.processIdentifier, SIGKILL) }
-                throw TestTool.Failure("the token server did not start")
-            }
-            usleep(20_000)
-        }
+        (process, port, _) = try PythonServer.start("token-server.py", [key, certificate, user, password, service, issuer],
+                                                    directory: directory, name: "token")
     }
 
     func stop() {
@@ -210,6 +190,58 @@ final class TokenServer {
     }
 
     deinit { stop() }
+}
+
+/// A proxy in front of a registry that answers 503 the first time it sees each bodiless request
+/// (Fixtures/flaky-proxy.py): a registry that is restarting or overloaded.
+final class FlakyProxy {
+    let port: Int
+    private let process: Process
+    private let log: String
+
+    /// `127.0.0.1:PORT`.
+    var host: String { "127.0.0.1:\(port)" }
+
+    init(directory: String, upstreamPort: Int) throws {
+        (process, port, log) = try PythonServer.start("flaky-proxy.py", [String(upstreamPort)], directory: directory, name: "proxy")
+    }
+
+    /// The requests it refused, one line each (`503 METHOD PATH`).
+    var refused: [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init).filter { $0.hasPrefix("503 ") }
+    }
+
+    func stop() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// Starts a test server script from Fixtures/ with python3 and waits for the port it writes to a
+/// file (its first argument); its stderr goes to `NAME.log` in `directory`.
+enum PythonServer {
+    static func start(_ script: String, _ arguments: [String], directory: String, name: String) throws -> (Process, Int, String) {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(script)").path
+        let portFile = directory + "/\(name)-port", log = directory + "/\(name).log"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", path, portFile] + arguments
+        FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardError = FileHandle(forWritingAtPath: log)
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try p.run()
+        let deadline = Date().addingTimeInterval(20)
+        while true {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let n = Int(text) { return (p, n, log) }
+            guard p.isRunning, Date() < deadline else {
+                if p.isRunning { Glibc.kill(p.processIdentifier, SIGKILL) }
+                throw TestTool.Failure("the \(name) server (\(script)) did not start")
+            }
+            usleep(20_000)
+        }
+    }
 }
 
 /// Certificates made for one test with openssl: a CA and a server certificate it signed for
