@@ -93,10 +93,13 @@ public enum CheckpointConversion {
         for record in index.tensors {
             // Piece by piece: memory stays bounded whatever the tensor's size (or its claims).
             if record.chunks.isEmpty { try writer.write(UnsafeRawBufferPointer(start: nil, count: 0)) }
-            try TensorCodec.decodeInPieces(record: record, stream: try reader.stream(of: record)) { (piece) throws(FormatError) in
-                try writer.writePart(piece)
-                done += UInt64(piece.count)
-                progress(done, total)
+            // Guarded: a file that changes underneath is named as such, not reported as corrupt.
+            try reader.guarded { () throws(FormatError) in
+                try TensorCodec.decodeInPieces(record: record, stream: try reader.stream(of: record)) { (piece) throws(FormatError) in
+                    try writer.writePart(piece)
+                    done += UInt64(piece.count)
+                    progress(done, total)
+                }
             }
         }
         try writer.finish()

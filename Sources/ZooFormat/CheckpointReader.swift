@@ -107,7 +107,9 @@ public final class CheckpointReader {
     /// as they verify (`TensorCodec.decode(record:stream:checkDigest:)`), not the index's claims.
     public func decode(_ name: String, checkDigest: Bool = false) throws(FormatError) -> [UInt8] {
         let record = try self.record(required: name)
-        return try TensorCodec.decode(record: record, stream: stream(of: record), checkDigest: checkDigest)
+        return try map.guarded { () throws(FormatError) in
+            try TensorCodec.decode(record: record, stream: stream(of: record), checkDigest: checkDigest)
+        }
     }
 
     /// Decodes `record` (one of this file's) into `output`, exactly `record.rawBytes` long.
