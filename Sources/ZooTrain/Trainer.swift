@@ -60,7 +60,7 @@ public struct Trainer: Sendable {
             if let event { events.append(event) }
             return input
         }
-        let evaluationBatch = max(config.batchSize, 256)
+        let evaluationBatch = network.evaluationBatchSize(atLeast: config.batchSize)
         let train = try input(training, role: "training", augmenting: training.augments, batchSize: config.batchSize)
         let held = try validation.map { v throws(TrainError) in try input(v, role: "validation", augmenting: false, batchSize: evaluationBatch) }
         let prefixRuns = network.frozenLayers > 0
@@ -125,17 +125,19 @@ public struct Trainer: Sendable {
                               backboneForwardSamples: forwards + uncachedForwards, featureCache: events)
     }
 
-    /// Loss, accuracy, per-class accuracy and confusion matrix in evaluation mode. With
+    /// Loss, accuracy, per-class accuracy and confusion matrix in evaluation mode (in batches of
+    /// `batchSize`, by default `Network.evaluationBatchSize()`). With
     /// `features`, a frozen prefix's outputs on `data` come from (or go to) the feature cache.
-    public static func evaluate(network: Network, data: some DataSource, batchSize: Int = 256,
+    public static func evaluate(network: Network, data: some DataSource, batchSize: Int? = nil,
                                 skip: SkipLog? = nil, features: FeatureCaching? = nil, role: String = "test") throws(TrainError) -> Evaluation {
         try check(data, fits: network)
         guard data.hasLabels else { throw TrainError(.invalidData, "the data has no labels to evaluate against; give labelled data") }
+        let batch = batchSize ?? network.evaluationBatchSize()
         var input = LayerInput(source: data, start: 0)
         if let features {
-            input = try features.input(for: data, network: network, role: role, augmenting: false, batchSize: batchSize, skip: skip).input
+            input = try features.input(for: data, network: network, role: role, augmenting: false, batchSize: batch, skip: skip).input
         }
-        let (evaluation, forwards) = try evaluate(network: network, input: input, batchSize: batchSize, skip: skip)
+        let (evaluation, forwards) = try evaluate(network: network, input: input, batchSize: batch, skip: skip)
         features?.countForwards(forwards)
         return evaluation
     }
@@ -170,7 +172,7 @@ public struct Trainer: Sendable {
     }
 
     /// Class and probabilities for each row of `features` (`[count, featureCount]`), in evaluation mode.
-    public static func predict(network: Network, features: [Float], batchSize: Int = 256) throws(TrainError) -> [Prediction] {
+    public static func predict(network: Network, features: [Float], batchSize: Int? = nil) throws(TrainError) -> [Prediction] {
         let width = network.inputShape.reduce(1, *)
         guard features.count % width == 0 else {
             throw TrainError(.invalidData, "rows have \(features.count) values in all, not a multiple of the model's input size \(width)")
@@ -181,7 +183,7 @@ public struct Trainer: Sendable {
 
     /// Class and probabilities for each sample of `data`, in evaluation mode, with the source
     /// indices they belong to (a bad sample skipped under `skip` has none).
-    public static func predict(network: Network, data: some DataSource, batchSize: Int = 256,
+    public static func predict(network: Network, data: some DataSource, batchSize: Int? = nil,
                                skip: SkipLog? = nil) throws(TrainError) -> (predictions: [Prediction], indices: [Int]) {
         let width = network.inputShape.reduce(1, *)
         guard data.sampleCount == width else {
@@ -190,7 +192,7 @@ public struct Trainer: Sendable {
         let classes = network.outputShape.last ?? 1
         var out: [Prediction] = []
         var indices: [Int] = []
-        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
+        try forEachBatch(of: data, batchSize: batchSize ?? network.evaluationBatchSize(), skip: skip) { batch in
             let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
             var logits = network.forward(x, training: false, upTo: network.logitLayerCount)
             logits.data.withUnsafeMutableBufferPointer { SoftmaxLayer.softmaxRows($0, width: classes) }
@@ -207,7 +209,7 @@ public struct Trainer: Sendable {
     /// every layer runs, so a classifier gives its logits (probabilities if it ends in softmax)
     /// and a sliced backbone its features. With `skip`, bad samples are left out; `indices` says
     /// which samples the rows are.
-    public static func outputs(network: Network, data: some DataSource, batchSize: Int = 256,
+    public static func outputs(network: Network, data: some DataSource, batchSize: Int? = nil,
                                skip: SkipLog? = nil) throws(TrainError) -> (values: [Float], indices: [Int]) {
         let width = network.inputShape.reduce(1, *)
         guard data.sampleCount == width else {
@@ -215,7 +217,7 @@ public struct Trainer: Sendable {
         }
         var values: [Float] = []
         var indices: [Int] = []
-        try forEachBatch(of: data, batchSize: batchSize, skip: skip) { batch in
+        try forEachBatch(of: data, batchSize: batchSize ?? network.evaluationBatchSize(), skip: skip) { batch in
             let x = Tensor(shape: [batch.count] + network.inputShape, data: batch.inputs)
             values += network.forward(x, training: false).data
             indices += batch.indices
