@@ -11,12 +11,12 @@ import ZooModel
     }
 
     @Test func batchFollowsTheWidestActivation() throws {
-        // A stride-2 stem of 32 channels at 224: 32 x 112 x 112 floats, reckoned 8 times per sample.
+        // A stride-2 stem of 32 channels at 224: 32 x 112 x 112 floats, reckoned 32 times per sample.
         let stem = try Self.network(input: [3, 224, 224], spec: "conv2d:32:3:s2:pad1,relu6,global_avgpool,dense:10")
-        #expect(stem.evaluationBatchSize() == (512 << 20) / (32 * 112 * 112 * 4 * 8))
+        #expect(stem.evaluationBatchSize() == (1 << 30) / (32 * 112 * 112 * 4 * 32))
         #expect(stem.evaluationBatchSize(atLeast: 64) == 64)
         let small = try Self.network(input: [3, 96, 96], spec: "conv2d:32:3:s2:pad1,relu6,global_avgpool,dense:10")
-        #expect(small.evaluationBatchSize() == (512 << 20) / (32 * 48 * 48 * 4 * 8))
+        #expect(small.evaluationBatchSize() == (1 << 30) / (32 * 48 * 48 * 4 * 32))
         let mlp = try Self.network(input: [64], spec: "dense:32,relu,dense:10")
         #expect(mlp.evaluationBatchSize() == 256)
     }
