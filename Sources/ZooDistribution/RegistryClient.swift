@@ -76,6 +76,12 @@ public final class RegistryClient: Sendable {
         case bytes([UInt8])
         /// `length` bytes of a file from `offset`, read as they are sent.
         case file(path: String, offset: Int64, length: Int64, sent: (@Sendable (Int64) -> Void)?)
+
+        /// Whether the request can simply be sent again (a file upload's session may be broken).
+        var isResendable: Bool {
+            if case .file = self { return false }
+            return true
+        }
     }
 
     /// A response whose body has not been read yet (stream it, or `collect` it).
@@ -125,11 +131,7 @@ public final class RegistryClient: Sendable {
             do { response = try await http.execute(request, deadline: .now() + RegistryClient.requestDeadline) } catch {
                 let failure = RegistryClient.transportError(error, registry: registry, plainHTTP: options.plainHTTP, what: registry)
                 failures += 1
-                if case .none = body, failure.kind == .network, failures < options.attempts {
-                    try await RegistryClient.pause(failures)
-                    continue
-                }
-                if case .bytes = body, failure.kind == .network, failures < options.attempts {
+                if body.isResendable, failure.kind == .network, failures < options.attempts {
                     try await RegistryClient.pause(failures)
                     continue
                 }
@@ -139,15 +141,11 @@ public final class RegistryClient: Sendable {
             let reply = Reply(status: status, headers: response.headers, body: response.body, url: target)
             // A registry that is restarting or overloaded says so with 429 or 5xx; a request whose body
             // can be sent again is retried, as for a broken connection. A file body's upload is not.
-            if [429, 500, 502, 503, 504].contains(status), failures + 1 < options.attempts {
-                var resendable = true
-                if case .file = body { resendable = false }
-                if resendable {
-                    _ = try? await reply.collect(limit: 1 << 16)
-                    failures += 1
-                    try await RegistryClient.pause(failures)
-                    continue
-                }
+            if [429, 500, 502, 503, 504].contains(status), body.isResendable, failures + 1 < options.attempts {
+                _ = try? await reply.collect(limit: 1 << 16)
+                failures += 1
+                try await RegistryClient.pause(failures)
+                continue
             }
             if status == 401 && sameOrigin {
                 let text = try? await reply.collect(limit: 1 << 16)
