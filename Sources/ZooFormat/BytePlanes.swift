@@ -1,8 +1,10 @@
+import CZooKernels
+
 /// Splits elements into byte planes and merges them back (formats/zckpt-v1.md, §5.3 "planes").
 ///
 /// Plane `p` holds byte `p` (little-endian order) of every element after the element, read as a
-/// little-endian unsigned integer, is rotated left by the dtype's rotation. Each width has its own
-/// loop over plain pointers so the compiler can vectorise it (this runs over every byte decoded).
+/// little-endian unsigned integer, is rotated left by the dtype's rotation. Widths 2 and 4 run
+/// CZooKernels' AVX2 loops (this runs over every byte decoded), the rest plain loops.
 enum BytePlanes {
     /// Splits `raw` (a whole number of `width`-byte elements) into `width` planes written one after
     /// another into `planes` (each `raw.count / width` bytes).
@@ -77,94 +79,35 @@ enum BytePlanes {
         }
     }
 
-    // Vector loops for the common widths: 16 elements a step as SIMD vectors (SSE2 at least), for
-    // rotation 0 or 1. Each returns how many elements it did; the scalar loops do the rest. Little
-    // endian hosts only (vector lanes are stored in host order).
+    // Vector loops for the common widths (CZooKernels, AVX2 shuffles), for rotation 0 or 1. Each
+    // returns how many elements it did; the scalar loops do the rest.
 
     @inline(__always)
     private static func mergeVector4(_ p0: UnsafePointer<UInt8>, _ p1: UnsafePointer<UInt8>, _ p2: UnsafePointer<UInt8>,
                                      _ p3: UnsafePointer<UInt8>, rotation: Int, count n: Int,
                                      into dst: UnsafeMutableRawPointer) -> Int {
-        #if _endian(little)
         guard rotation <= 1 else { return 0 }
-        let shift = SIMD16<UInt32>(repeating: UInt32(rotation)), back = SIMD16<UInt32>(repeating: UInt32(32 - rotation) & 31)
-        var i = 0
-        while i &+ 16 <= n {
-            let a = SIMD16<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p0 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            let b = SIMD16<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p1 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            let c = SIMD16<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p2 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            let d = SIMD16<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p3 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            var v = a | b &<< 8 | c &<< 16 | d &<< 24
-            if rotation == 1 { v = (v &>> shift) | (v &<< back) }
-            (dst + i &* 4).storeBytes(of: v, as: SIMD16<UInt32>.self)
-            i &+= 16
-        }
-        return i
-        #else
-        return 0
-        #endif
+        return zoo_planes_merge4(p0, p1, p2, p3, Int32(rotation), n, dst.assumingMemoryBound(to: UInt8.self))
     }
 
     @inline(__always)
     private static func mergeVector2(_ p0: UnsafePointer<UInt8>, _ p1: UnsafePointer<UInt8>, rotation: Int, count n: Int,
                                      into dst: UnsafeMutableRawPointer) -> Int {
-        #if _endian(little)
         guard rotation <= 1 else { return 0 }
-        let shift = SIMD16<UInt16>(repeating: UInt16(rotation)), back = SIMD16<UInt16>(repeating: UInt16(16 - rotation) & 15)
-        var i = 0
-        while i &+ 16 <= n {
-            let a = SIMD16<UInt16>(truncatingIfNeeded: UnsafeRawPointer(p0 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            let b = SIMD16<UInt16>(truncatingIfNeeded: UnsafeRawPointer(p1 + i).loadUnaligned(as: SIMD16<UInt8>.self))
-            var v = a | b &<< 8
-            if rotation == 1 { v = (v &>> shift) | (v &<< back) }
-            (dst + i &* 2).storeBytes(of: v, as: SIMD16<UInt16>.self)
-            i &+= 16
-        }
-        return i
-        #else
-        return 0
-        #endif
+        return zoo_planes_merge2(p0, p1, Int32(rotation), n, dst.assumingMemoryBound(to: UInt8.self))
     }
 
     @inline(__always)
     private static func splitVector4(_ src: UnsafeRawPointer, rotation: Int, count n: Int,
                                      into dst: UnsafeMutablePointer<UInt8>) -> Int {
-        #if _endian(little)
         guard rotation <= 1 else { return 0 }
-        let shift = SIMD16<UInt32>(repeating: UInt32(rotation)), back = SIMD16<UInt32>(repeating: UInt32(32 - rotation) & 31)
-        var i = 0
-        while i &+ 16 <= n {
-            var v = (src + i &* 4).loadUnaligned(as: SIMD16<UInt32>.self)
-            if rotation == 1 { v = (v &<< shift) | (v &>> back) }
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v), as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(dst + (n &+ i)).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v &>> 8), as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(dst + (2 &* n &+ i)).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v &>> 16), as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(dst + (3 &* n &+ i)).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v &>> 24), as: SIMD16<UInt8>.self)
-            i &+= 16
-        }
-        return i
-        #else
-        return 0
-        #endif
+        return zoo_planes_split4(src.assumingMemoryBound(to: UInt8.self), Int32(rotation), n, dst)
     }
 
     @inline(__always)
     private static func splitVector2(_ src: UnsafeRawPointer, rotation: Int, count n: Int,
                                      into dst: UnsafeMutablePointer<UInt8>) -> Int {
-        #if _endian(little)
         guard rotation <= 1 else { return 0 }
-        let shift = SIMD16<UInt16>(repeating: UInt16(rotation)), back = SIMD16<UInt16>(repeating: UInt16(16 - rotation) & 15)
-        var i = 0
-        while i &+ 16 <= n {
-            var v = (src + i &* 2).loadUnaligned(as: SIMD16<UInt16>.self)
-            if rotation == 1 { v = (v &<< shift) | (v &>> back) }
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v), as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(dst + (n &+ i)).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: v &>> 8), as: SIMD16<UInt8>.self)
-            i &+= 16
-        }
-        return i
-        #else
-        return 0
-        #endif
+        return zoo_planes_split2(src.assumingMemoryBound(to: UInt8.self), Int32(rotation), n, dst)
     }
 }

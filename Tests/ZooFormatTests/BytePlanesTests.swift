@@ -2,7 +2,7 @@ import Testing
 @testable import ZooFormat
 
 /// The byte-plane transform (spec §5.3) against a direct reading of the spec, for every width and
-/// rotation and for lengths around the vector loops' 16-element steps.
+/// rotation and for lengths around the AVX2 loops' 32-element steps.
 @Suite struct BytePlanesTests {
     /// Plane p of element i is byte p of rotl(v, r) within 8w bits, v the little-endian element.
     static func reference(_ raw: [UInt8], width w: Int, rotation r: Int) -> [UInt8] {
@@ -28,7 +28,7 @@ import Testing
         var rng = SeededGenerator(seed: 55)
         for w in [1, 2, 4, 8] {
             for r in (w == 1 ? [0] : [0, 1]) {
-                for n in [0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 257] {
+                for n in [0, 1, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257, 1000] {
                     let raw = (0..<(n * w)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
                     var planes = [UInt8](repeating: 0, count: raw.count)
                     raw.withUnsafeBytes { src in planes.withUnsafeMutableBytes { BytePlanes.split(src, width: w, rotation: r, into: $0) } }
