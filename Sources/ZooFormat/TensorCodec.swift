@@ -97,20 +97,8 @@ public enum TensorCodec {
         record: TensorRecord, stream: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
         checkDigest: Bool, workers requestedWorkers: Int
     ) throws(FormatError) {
-        try record.validate()
-        guard UInt64(stream.count) == record.storedBytes else {
-            throw FormatError(.malformed, "tensor '\(record.name)': its stream has \(stream.count) bytes but the record says \(record.storedBytes)")
-        }
-        guard UInt64(output.count) == record.rawBytes else {
-            throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, the tensor \(record.rawBytes)")
-        }
-        try decode(record: record, chunks: 0..<record.chunks.count, stream: stream, into: output, workers: requestedWorkers)
-        if checkDigest {
-            let digest = SHA256Digest.hex(UnsafeRawBufferPointer(output))
-            guard digest == record.sha256 else {
-                throw FormatError(.checksumMismatch, "tensor '\(record.name)': SHA-256 of the decoded bytes is \(digest) but the index says \(record.sha256); the file is corrupt, restore it from its source")
-            }
-        }
+        try decode([TensorDecoding(record: record, stream: stream, output: output)], checkDigest: checkDigest,
+                   workers: requestedWorkers)
     }
 
     /// Decodes the chunks `range` of a validated `record` into `output` (exactly their raw bytes),
@@ -119,49 +107,68 @@ public enum TensorCodec {
         record: TensorRecord, chunks range: Range<Int>, stream: UnsafeRawBufferPointer,
         into output: UnsafeMutableRawBufferPointer, workers requestedWorkers: Int
     ) throws(FormatError) {
-        let n = range.count
+        try decodeChunks([ChunkSpan(record: record, chunks: range, stream: stream, output: output)], workers: requestedWorkers)
+    }
+
+    /// Consecutive chunks of one validated tensor and the buffer of exactly their raw bytes.
+    struct ChunkSpan {
+        var record: TensorRecord
+        var chunks: Range<Int>
+        var stream: UnsafeRawBufferPointer
+        var output: UnsafeMutableRawBufferPointer
+    }
+
+    /// Decodes the chunks of every span as one list of work on up to `workers` threads (so many
+    /// small tensors keep every core busy, as one large one does), checking each chunk's CRC32;
+    /// throws the failure of the lowest chunk of the lowest span that failed.
+    static func decodeChunks(_ spans: [ChunkSpan], workers requestedWorkers: Int) throws(FormatError) {
+        // Each chunk: its span, its index in the record, and its offset in the span's output.
+        var work: [(span: Int, chunk: Int, rawOffset: Int)] = []
+        work.reserveCapacity(spans.reduce(0) { $0 + $1.chunks.count })
+        for (s, span) in spans.enumerated() {
+            // The record was validated, so these conversions and sums cannot overflow.
+            var offset = 0
+            for c in span.chunks {
+                work.append((s, c, offset))
+                offset += Int(span.record.chunks[c].rawLength)
+            }
+            guard offset == span.output.count else {
+                throw FormatError(.invalidArgument, "tensor '\(span.record.name)': the output buffer has \(span.output.count) bytes, chunks \(span.chunks) \(offset)")
+            }
+        }
+        let n = work.count
         guard n > 0 else { return }
-        // The record was validated, so these conversions and sums cannot overflow.
-        var rawOffsets: [Int] = []
-        rawOffsets.reserveCapacity(n)
-        var offset = 0
-        for chunk in record.chunks[range] {
-            rawOffsets.append(offset)
-            offset += Int(chunk.rawLength)
-        }
-        guard offset == output.count else {
-            throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(output.count) bytes, chunks \(range) \(offset)")
-        }
         let workers = max(1, min(requestedWorkers, n))
         var workspaces: [ChunkWorkspace] = []
         defer { WorkspacePool.shared.give(workspaces) }
         for _ in 0..<workers { workspaces.append(try WorkspacePool.shared.take()) }
-        let failures = UnsafeMutableBufferPointer<(chunk: Int, error: FormatError)?>.allocate(capacity: workers)
+        let failures = UnsafeMutableBufferPointer<(item: Int, error: FormatError)?>.allocate(capacity: workers)
         failures.initialize(repeating: nil)
         defer {
             failures.deinitialize()
             failures.deallocate()
         }
         Parallel.forEach(n, workers: workers) { w, k in
-            let c = range.lowerBound + k
+            let (s, c, rawOffset) = work[k]
+            let span = spans[s]
             do throws(FormatError) {
-                let chunk = record.chunks[c]
+                let chunk = span.record.chunks[c]
                 let start = Int(chunk.offset)
-                let stored = UnsafeRawBufferPointer(rebasing: stream[start..<(start + Int(chunk.storedLength))])
+                let stored = UnsafeRawBufferPointer(rebasing: span.stream[start..<(start + Int(chunk.storedLength))])
                 let crc = CRC32.checksum(stored)
                 guard crc == chunk.crc32 else {
-                    throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
+                    throw FormatError(.checksumMismatch, "tensor '\(span.record.name)' chunk \(c): CRC32 of the stored bytes is \(hex32(crc)) but the index says \(hex32(chunk.crc32)); the file is corrupt, restore it from its source")
                 }
-                let target = UnsafeMutableRawBufferPointer(rebasing: output[rawOffsets[k]..<(rawOffsets[k] + Int(chunk.rawLength))])
-                try ChunkCodec.decode(stored, into: target, dtype: record.dtype, codec: record.codec,
-                                      workspace: workspaces[w], context: "tensor '\(record.name)' chunk \(c)")
+                let target = UnsafeMutableRawBufferPointer(rebasing: span.output[rawOffset..<(rawOffset + Int(chunk.rawLength))])
+                try ChunkCodec.decode(stored, into: target, dtype: span.record.dtype, codec: span.record.codec,
+                                      workspace: workspaces[w], context: "tensor '\(span.record.name)' chunk \(c)")
                 return true
             } catch {
-                failures[w] = (c, error)
+                failures[w] = (k, error)
                 return false
             }
         }
-        if let failure = failures.compactMap({ $0 }).min(by: { $0.chunk < $1.chunk }) {
+        if let failure = failures.compactMap({ $0 }).min(by: { $0.item < $1.item }) {
             throw failure.error
         }
     }

@@ -180,17 +180,29 @@ func encodeModel(_ tensors: [BenchTensor], codec: Codec) throws -> EncodedModel 
     return model
 }
 
-/// Decodes every tensor, one after another, into freshly allocated memory (as a reader loading a
-/// model does, and as ZipNN's decompress does), checking every chunk's CRC. The caller frees it.
+/// Decodes every tensor into freshly allocated memory with one batch call, as a reader loading a
+/// model does (and as ZipNN's decompress of the whole model does), checking every chunk's CRC.
+/// The caller frees it.
 func decodeModel(_ model: EncodedModel) throws -> [UnsafeMutableRawBufferPointer] {
-    var outputs: [UnsafeMutableRawBufferPointer] = []
-    outputs.reserveCapacity(model.streams.count)
-    for (record, stream) in model.streams {
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(record.rawBytes), alignment: 64)
-        outputs.append(output)
-        try stream.withUnsafeBytes { s in try TensorCodec.decode(record: record, stream: s, into: output) }
+    let outputs = model.streams.map { UnsafeMutableRawBufferPointer.allocate(byteCount: Int($0.0.rawBytes), alignment: 64) }
+    do {
+        try withStreams(model.streams[...]) { streams in
+            try TensorCodec.decode(zip(model.streams, zip(streams, outputs)).map {
+                TensorDecoding(record: $0.0.0, stream: $0.1.0, output: $0.1.1)
+            })
+        }
+    } catch {
+        outputs.forEach { $0.deallocate() }
+        throw error
     }
     return outputs
+}
+
+/// Calls `body` with the bytes of every stream, valid during the call.
+func withStreams(_ streams: ArraySlice<(TensorRecord, [UInt8])>, _ pointers: [UnsafeRawBufferPointer] = [],
+                 _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
+    guard let first = streams.first else { return try body(pointers) }
+    try first.1.withUnsafeBytes { try withStreams(streams.dropFirst(), pointers + [$0], body) }
 }
 
 /// Measures every codec (and ZipNN) on `tensors`, round by round; prints a table unless `--json`
