@@ -132,8 +132,8 @@ enum ChunkCodec {
                 let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
                 if !(segments == HuffmanDecoder.segments
                      && HuffmanDecoder.decodeSegments(stream, entryPoints: entries, into: target,
-                                                      table: workspace.decodeTable, singles: workspace.decodeSingles)),
-                   !HuffmanDecoder.decodeLiterals(stream, into: target, table: workspace.decodeTable) {
+                                                      tables: workspace.decodeTables, singles: workspace.decodeSingles)),
+                   !HuffmanDecoder.decodeLiterals(stream, into: target, tables: workspace.decodeTables) {
                     try workspace.inflater.decompress(stream, into: target, context: "\(context()) plane \(p)")
                 }
                 guard let base = target.baseAddress.map(UnsafeRawPointer.init) ?? empty else { return }
@@ -141,7 +141,7 @@ enum ChunkCodec {
             case .huffman, .deflate:
                 let target = UnsafeMutableRawBufferPointer(rebasing: workspace.planes[(p * n)..<(p * n + n)])
                 // The fast literal decoder takes what this library writes; zlib takes everything else.
-                if !HuffmanDecoder.decodeLiterals(bytes, into: target, table: workspace.decodeTable) {
+                if !HuffmanDecoder.decodeLiterals(bytes, into: target, tables: workspace.decodeTables) {
                     try workspace.inflater.decompress(bytes, into: target, context: "\(context()) plane \(p)")
                 }
                 guard let base = target.baseAddress.map(UnsafeRawPointer.init) ?? empty else { return }

@@ -16,8 +16,9 @@ final class ChunkWorkspace {
     private(set) var output = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// A second candidate's stored bytes (encode).
     private(set) var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    /// The fast Huffman decoder's lookup table.
-    let decodeTable = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
+    /// The fast Huffman decoder's lookup tables (built in place, `Canonical.fill`).
+    let decodeTables = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(
+        capacity: HuffmanDecoder.Canonical.tablesCapacity(bits: HuffmanDecoder.tableBits))
     /// Its one-symbol companion (for the segment decoder's careful steps).
     let decodeSingles = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
     var deflater: ZlibDeflater
@@ -29,7 +30,7 @@ final class ChunkWorkspace {
     }
 
     deinit {
-        decodeTable.deallocate()
+        decodeTables.deallocate()
         decodeSingles.deallocate()
         planes.deallocate()
         output.deallocate()

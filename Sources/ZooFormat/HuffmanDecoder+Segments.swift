@@ -22,7 +22,7 @@ extension HuffmanDecoder {
     /// nothing: the caller decodes the stream from its start instead (entry points are hints).
     static func decodeSegments(_ stream: UnsafeRawBufferPointer, entryPoints: [Int],
                                into output: UnsafeMutableRawBufferPointer,
-                               table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>) -> Bool {
+                               tables: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>) -> Bool {
         let k = segments
         let n = output.count
         guard entryPoints.count == k - 1, n >= 64 * k,
@@ -38,7 +38,7 @@ extension HuffmanDecoder {
         let totalBits = stream.count * 8
         for i in 1..<k where !(starts[i] > starts[i - 1] && starts[i] < totalBits) { return false }
         starts.append(totalBits)
-        code.fill(table, singles: singles)
+        let table = code.fill(tables, singles: singles)
 
         var c0 = Cursor(reader: BitReader(src, count: stream.count, startingAt: starts[0]), out: 0, end: n / k)
         var c1 = Cursor(reader: BitReader(src, count: stream.count, startingAt: starts[1]), out: n / k, end: 2 * n / k)

@@ -27,9 +27,10 @@ enum HuffmanDecoder {
     typealias Entry = UInt64
 
     /// Decodes `input` into exactly `output.count` bytes; false when the stream is not one this
-    /// decoder takes (see the type's comment). `table` is scratch for `1 << tableBits` entries.
+    /// decoder takes (see the type's comment). `tables` is scratch for
+    /// `Canonical.tablesCapacity(bits: tableBits)` entries.
     static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
-                               table: UnsafeMutablePointer<Entry>) -> Bool {
+                               tables: UnsafeMutablePointer<Entry>) -> Bool {
         guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
               let dst = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var reader = BitReader(src, count: input.count)
@@ -46,7 +47,7 @@ enum HuffmanDecoder {
             guard 1 + hdist <= 30 else { return false }
             guard let code = Canonical(lengthsFrom: &reader, literals: 257 + Int(hlit), distances: 1 + Int(hdist),
                                        codeLengthCount: 4 + Int(hclen)) else { return false }
-            code.fill(table, bits: bits)
+            let table = code.fill(tables, bits: bits)
             while true {
                 // Fast loop: with 56 bits buffered, five lookups of at most 11 bits each, each
                 // storing 8 bytes (room checked once) and advancing by its literal count.
@@ -86,9 +87,9 @@ enum HuffmanDecoder {
 
     /// `decodeLiterals` with a table of its own (tests; the codec passes a workspace's).
     static func decodeLiterals(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
-        let table = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << tableBits)
-        defer { table.deallocate() }
-        return decodeLiterals(input, into: output, table: table)
+        let tables = UnsafeMutablePointer<Entry>.allocate(capacity: Canonical.tablesCapacity(bits: tableBits))
+        defer { tables.deallocate() }
+        return decodeLiterals(input, into: output, tables: tables)
     }
 
     /// One block's literal code in canonical form (RFC 1951 §3.2.2), decoded bit by bit in the
@@ -173,20 +174,25 @@ enum HuffmanDecoder {
             return nil
         }
 
-        /// Fills the table (see `Entry`): for every `tableBits`-bit lookahead, the literals it
-        /// fully determines, up to `maxLiterals`. Count 0 sends the decoder to the slow path
-        /// (end-of-block or a code longer than the table).
+        /// Entries `fill` needs in its `tables` buffer for a table of `bits` bits.
+        static func tablesCapacity(bits: Int) -> Int { 2 << bits }
+
+        /// Fills the table (see `Entry`) and returns it: for every `bits`-bit lookahead, the
+        /// literals it fully determines, up to `maxLiterals`. Count 0 sends the decoder to the
+        /// slow path (end-of-block or a code longer than the table). `tables` has room for
+        /// `tablesCapacity(bits:)` entries: the tables of 1 to `bits` bits are built there in
+        /// turn, each from the smaller ones, and the last is the result (no copy).
         /// With `singles`, the one-symbol table is kept there too (symbol in bits 0-8, length in
-        /// bits 12-15; 0 where the code is longer than the table or is not a literal). `bits` is
-        /// the table's size (at most `tableBits`); the fast loops mask lookups to it.
-        func fill(_ table: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil,
-                  bits tableBits: Int = HuffmanDecoder.tableBits) {
+        /// bits 12-15; 0 where the code is longer than the table or is not a literal).
+        @discardableResult
+        func fill(_ tables: UnsafeMutablePointer<Entry>, singles: UnsafeMutablePointer<UInt16>? = nil,
+                  bits tableBits: Int = HuffmanDecoder.tableBits) -> UnsafeMutablePointer<Entry> {
             let size = 1 << tableBits
-            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { scratch in
-                let single = singles.map { UnsafeMutableBufferPointer(start: $0, count: size) } ?? scratch
+            return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: size) { scratch in
+                let single = singles ?? scratch.baseAddress!
                 // Single symbols first: symbol (bits 0-8) and length (bits 12-15) for codes that
                 // fit the table, 0 elsewhere.
-                single.initialize(repeating: 0)
+                single.initialize(repeating: 0, count: size)
                 // First code of each length, RFC 1951's recurrence (counts[0] is 0).
                 var next = [Int](repeating: 0, count: 16)
                 var code = 0
@@ -201,39 +207,38 @@ enum HuffmanDecoder {
                     guard length <= tableBits, symbol < 256 else { continue }
                     var reversed = 0
                     for _ in 0..<length { reversed = (reversed << 1) | (c & 1); c >>= 1 }
+                    let entry = UInt16(symbol) | UInt16(length) << 12
                     var k = reversed
                     while k < size {
-                        single[k] = UInt16(symbol) | UInt16(length) << 12
-                        k += 1 << length
+                        single[k] = entry
+                        k &+= 1 << length
                     }
                 }
                 // Entry i of a b-bit table is the literal whose code starts i (if it fits in b
                 // bits) followed by entry i >> length of the (b - length)-bit table: build the
                 // tables for b = 1 ... tableBits in turn, each from the smaller ones (twice the
                 // final table's work, one step per entry). Table b lives at [2^b, 2^(b+1)).
-                withUnsafeTemporaryAllocation(of: Entry.self, capacity: 2 << tableBits) { tables in
-                    tables[1] = 0 // the 0-bit table: nothing determined
-                    for b in 1...tableBits {
-                        let base = 1 << b
-                        for j in 0..<base {
-                            let e = single[j]
-                            let length = Int(e >> 12)
-                            guard length > 0, length <= b else { tables[base + j] = 0; continue }
-                            let rest = tables[(1 << (b - length)) + (j >> length)]
-                            var count = Int((rest >> 4) & 7), used = Int(rest & 15)
-                            var literals = rest >> 8
-                            if count == maxLiterals {
-                                // Keep the first literal and five of the rest: drop the rest's last.
-                                count -= 1
-                                used -= Int(lengths[Int((literals >> UInt64(8 * count)) & 0xFF)])
-                                literals &= (1 << UInt64(8 * count)) - 1
-                            }
-                            tables[base + j] = UInt64(used + length) | UInt64(count + 1) << 4
-                                | (literals << 8 | UInt64(e & 0xFF)) << 8
+                tables[1] = 0 // the 0-bit table: nothing determined
+                for b in 1...tableBits {
+                    let base = 1 << b
+                    for j in 0..<base {
+                        let e = single[j]
+                        let length = Int(truncatingIfNeeded: e >> 12)
+                        guard length > 0, length <= b else { tables[base &+ j] = 0; continue }
+                        let rest = tables[(1 << (b &- length)) &+ (j >> length)]
+                        var count = Int(truncatingIfNeeded: (rest >> 4) & 7), used = Int(truncatingIfNeeded: rest & 15)
+                        var literals = rest >> 8
+                        if count == maxLiterals {
+                            // Keep the first literal and five of the rest: drop the rest's last.
+                            count -= 1
+                            used -= Int(lengths[Int((literals >> UInt64(8 * count)) & 0xFF)])
+                            literals &= (1 << UInt64(8 * count)) - 1
                         }
+                        tables[base &+ j] = UInt64(used &+ length) | UInt64(count &+ 1) << 4
+                            | (literals << 8 | UInt64(e & 0xFF)) << 8
                     }
-                    if let all = tables.baseAddress { table.update(from: all + size, count: size) }
                 }
+                return tables + size
             }
         }
     }

@@ -100,11 +100,12 @@ import Testing
             let code = try #require(HuffmanDecoder.Canonical(lengths: lengths, requireComplete: true))
             for bits in [7, 9, HuffmanDecoder.tableBits] {
                 let size = 1 << bits
-                var table = [HuffmanDecoder.Entry](repeating: 0, count: size)
+                var tables = [HuffmanDecoder.Entry](repeating: 0, count: HuffmanDecoder.Canonical.tablesCapacity(bits: bits))
                 var singles = [UInt16](repeating: 0, count: size)
-                table.withUnsafeMutableBufferPointer { t in
-                    singles.withUnsafeMutableBufferPointer { s in code.fill(t.baseAddress!, singles: s.baseAddress!, bits: bits) }
+                let offset = tables.withUnsafeMutableBufferPointer { t in
+                    singles.withUnsafeMutableBufferPointer { s in code.fill(t.baseAddress!, singles: s.baseAddress!, bits: bits) - t.baseAddress! }
                 }
+                let table = Array(tables[offset..<(offset + size)])
                 for i in 0..<size {
                     var used = 0, count = 0, literals: UInt64 = 0, rest = i
                     while count < HuffmanDecoder.maxLiterals {
@@ -137,11 +138,12 @@ import Testing
 
     static func segments(_ stream: [UInt8], entries: [Int], count: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
-        let table = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
+        let tables = UnsafeMutablePointer<HuffmanDecoder.Entry>.allocate(
+            capacity: HuffmanDecoder.Canonical.tablesCapacity(bits: HuffmanDecoder.tableBits))
         let singles = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << HuffmanDecoder.tableBits)
-        defer { table.deallocate(); singles.deallocate() }
+        defer { tables.deallocate(); singles.deallocate() }
         let ok = stream.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { HuffmanDecoder.decodeSegments(src, entryPoints: entries, into: $0, table: table, singles: singles) }
+            out.withUnsafeMutableBytes { HuffmanDecoder.decodeSegments(src, entryPoints: entries, into: $0, tables: tables, singles: singles) }
         }
         return ok ? out : nil
     }
