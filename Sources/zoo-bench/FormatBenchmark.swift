@@ -8,7 +8,8 @@ import ZooFormat
 /// same run and round by round, ZipNN on the same bytes when its Python package is installed, and
 /// (tables only) plain zlib on one stream. Every figure is measured `N` times and reported as its
 /// best and its range. Tables also show how long opening a file takes (header/index only) against its
-/// size, and a `zoo convert` round trip. `--json` prints one object:
+/// size, what guarding the map costs a raw read (`benchmarkGuardedReads`), and a `zoo convert`
+/// round trip. `--json` prints one object:
 /// `{"fp32": {"planes": {"ratio", "encode_mbps", "decode_mbps", ...}, "zipnn": {...}}, "bf16": {...}}`.
 /// Returns the exit status.
 func runFormatBenchmark(arguments: [String]) -> Int32 {
@@ -58,6 +59,7 @@ func runFormatBenchmark(arguments: [String]) -> Int32 {
             print(String(decoding: data, as: UTF8.self))
         } else {
             try benchmarkOpen(path, tensors, repeats: options.repeats)
+            try benchmarkGuardedReads(tensors, repeats: max(options.repeats, 10))
             try benchmarkRoundTrip(path)
         }
         return 0
