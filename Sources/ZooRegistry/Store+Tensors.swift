@@ -1,3 +1,4 @@
+import Dispatch
 import ZooFormat
 import ZooModel
 
@@ -20,34 +21,78 @@ extension Store {
         if let other = config.tensors.first(where: { $0.dtype != .f32 && !isUnusedCounter($0) }) {
             throw StoreError(.invalidArgument, "tensor '\(other.name)' is \(other.dtype.rawValue), but the trainer runs Float32 only; convert the model's tensors to F32 before training or evaluating it")
         }
-        var out: [String: [Float]] = [:]
+        var selected: [(record: TensorRecord, layer: OCIDescriptor)] = []
         for (record, layer) in zip(config.tensors, manifest.layers) where record.dtype == .f32 {
             do { try record.validate() } catch { throw StoreError(error) }
             guard record.rawBytes <= Store.floatTensorLimit, record.rawBytes == UInt64(record.elementCount) * 4 else {
                 throw StoreError(.corrupt, "tensor '\(record.name)': \(record.rawBytes) raw bytes do not fit F32 shape \(record.shape) (or exceed \(Store.floatTensorLimit) bytes)")
             }
-            let blob = try checkedStream(of: layer, tensor: record.name)
-            let count = record.elementCount
-            var failure: FormatError?
-            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                do throws(FormatError) {
-                    try TensorCodec.decode(record: record, stream: blob.bytes,
-                                           into: UnsafeMutableRawBufferPointer(buffer), checkDigest: true)
-                    // Stored bytes are little-endian; on a big-endian host swap each word.
-                    if UInt32(1).littleEndian != 1 {
-                        for i in 0..<count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
-                    }
-                    initialized = count
-                } catch {
-                    buffer.initialize(repeating: 0)
-                    initialized = count
-                    failure = error
+            selected.append((record, layer))
+        }
+        let blobs = try checkedStreams(selected.map { ($0.layer, $0.record.name) })
+        // One batch: the chunks of all tensors share the cores (a model of many small tensors
+        // otherwise decodes one core at a time), each tensor's SHA-256 checked.
+        let values = try Self.floatArrays(selected.map { $0.record.elementCount }[...]) { (buffers) throws(StoreError) in
+            let jobs = zip(selected, zip(blobs, buffers)).map { item in
+                TensorDecoding(record: item.0.record, stream: item.1.0.bytes, output: UnsafeMutableRawBufferPointer(item.1.1))
+            }
+            do throws(FormatError) { try TensorCodec.decode(jobs, checkDigest: true) } catch { throw StoreError(error) }
+            // Stored bytes are little-endian; on a big-endian host swap each word.
+            if UInt32(1).littleEndian != 1 {
+                for buffer in buffers {
+                    for i in buffer.indices { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
                 }
             }
-            if let failure { throw StoreError(failure) }
-            out[record.name] = values
         }
-        return out
+        return Dictionary(zip(selected.map(\.record.name), values), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The blobs of `layers` (with the tensor each holds, for errors), each mapped and its size and
+    /// digest checked as `checkedStream` does, the digests on every core.
+    func checkedStreams(_ layers: [(OCIDescriptor, String)]) throws(StoreError) -> [MappedBlob] {
+        var blobs: [MappedBlob] = []
+        blobs.reserveCapacity(layers.count)
+        for (layer, tensor) in layers {
+            do { blobs.append(try mapBlob(layer.digest)) } catch {
+                throw StoreError(.corrupt, "tensor \(tensor): blob \(layer.digest) is missing (\(error.message)); run `zoo verify`")
+            }
+        }
+        let intact = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, layers.count))
+        intact.initialize(repeating: false)
+        defer { intact.deallocate() }
+        nonisolated(unsafe) let results = intact
+        nonisolated(unsafe) let shared = (blobs, layers)
+        DispatchQueue.concurrentPerform(iterations: layers.count) { i in
+            let (blob, layer) = (shared.0[i], shared.1[i].0)
+            results[i] = Int64(blob.bytes.count) == layer.size && Digest(of: blob.bytes) == layer.digest
+        }
+        if let bad = layers.indices.first(where: { !intact[$0] }) {
+            throw StoreError(.corrupt, "tensor \(layers[bad].1): blob \(layers[bad].0.digest) is corrupted; run `zoo verify`")
+        }
+        return blobs
+    }
+
+    /// Arrays of `counts[i]` floats, left uninitialised for `fill`, which gets all of their
+    /// buffers at once and must write every element (or throw: then no array is returned).
+    static func floatArrays(_ counts: ArraySlice<Int>, _ buffers: [UnsafeMutableBufferPointer<Float>] = [],
+                            _ fill: ([UnsafeMutableBufferPointer<Float>]) throws(StoreError) -> Void) throws(StoreError) -> [[Float]] {
+        guard let count = counts.first else {
+            try fill(buffers)
+            return []
+        }
+        var rest: [[Float]] = []
+        var failure: StoreError?
+        let array = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(StoreError) {
+                rest = try floatArrays(counts.dropFirst(), buffers + [buffer], fill)
+            } catch {
+                failure = error
+                buffer.initialize(repeating: 0)
+            }
+            initialized = count
+        }
+        if let failure { throw failure }
+        return [array] + rest
     }
 
     /// Float32 tensors of the version `ref` names, with its version, manifest and config.

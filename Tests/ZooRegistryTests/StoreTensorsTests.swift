@@ -30,6 +30,32 @@ import ZooModel
         #expect(loaded.config.tensors.allSatisfy { $0.codec == codec })
     }
 
+    /// Loading decodes all tensors in one batch and checks blob digests on every core; a damaged
+    /// blob is still named by its tensor, and the first damaged one in the model's order is named.
+    @Test func aDamagedBlobIsNamedByItsTensor() throws {
+        let f = try StoreFixture()
+        let m = try Self.mlp()
+        _ = try f.store.commitNew(m.tensors, model: m.description, name: "mlp", codec: .planes)
+        let digests = try Self.blobs(f.store, "mlp")
+        let names = m.tensors.map(\.name)
+        for victim in [names[2], names[3]] {
+            let path = f.store.blobPath(try #require(digests[victim]))
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[bytes.count / 2] ^= 0x40
+            try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let (_, manifest, config) = try f.store.load(try ModelReference(parsing: "mlp"))
+        do {
+            _ = try f.store.floatTensors(manifest: manifest, config: config)
+            Issue.record("a damaged blob was loaded")
+        } catch {
+            #expect(error.kind == .corrupt)
+            #expect(error.message.contains("tensor \(names[2]): blob"), "\(error.message)")
+            #expect(error.message.contains("run `zoo verify`"))
+        }
+    }
+
     @Test func sameModelSameDigestWhateverTheName() throws {
         let f = try StoreFixture()
         let a = try f.store.commitNew(try Self.mlp().tensors, model: try Self.mlp().description, name: "a")
