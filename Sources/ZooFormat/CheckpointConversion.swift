@@ -68,13 +68,16 @@ public enum CheckpointConversion {
         writer.metadata = file.metadata ?? [:]
         var done: UInt64 = 0
         progress(0, total)
-        for entry in file.tensors {
-            try file.guarded { () throws(FormatError) in
-                try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
-                                     raw: file.bytes(of: entry), codec: codec, level: level)
+        // The tensors' bytes stay in the mapped file; small ones encode several at once.
+        let pending = file.tensors.map { entry in
+            PendingTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape,
+                          bytes: TensorBytes(borrowing: file.bytes(of: entry), owner: file))
+        }
+        try file.guarded { () throws(FormatError) in
+            try writer.addTensors(pending, codec: codec, level: level) { bytes in
+                done += UInt64(bytes)
+                progress(done, total)
             }
-            done += UInt64(entry.dataOffsets.count)
-            progress(done, total)
         }
         try writer.finish()
         return Summary(tensorCount: file.tensors.count, rawBytes: total, outputBytes: 0,

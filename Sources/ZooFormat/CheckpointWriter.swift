@@ -91,12 +91,20 @@ public final class CheckpointWriter {
                 throw FormatError(.checksumMismatch, "tensor '\(record.name)' chunk \(i): CRC32 of the stored bytes is \(TensorCodec.hex32(crc)) but the record says \(TensorCodec.hex32(chunk.crc32)); the source is corrupt")
             }
         }
+        try place(record, stream: stream)
+    }
+
+    /// Appends a stream this process has just encoded (name checked by the caller, CRCs known
+    /// good); returns the record with its offset.
+    @discardableResult
+    func place(_ record: TensorRecord, stream: UnsafeRawBufferPointer) throws(FormatError) -> TensorRecord {
         try align()
         var placed = record
         placed.offset = position
         try append(stream)
         records.append(placed)
         names.insert(record.name)
+        return placed
     }
 
     /// Writes index and footer, fsyncs, and renames the file into place.
@@ -126,7 +134,7 @@ public final class CheckpointWriter {
         }
     }
 
-    private func checkCanAdd(_ name: String) throws(FormatError) {
+    func checkCanAdd(_ name: String) throws(FormatError) {
         if let failure { throw failure }
         guard file != nil else {
             throw FormatError(.invalidArgument, "\(path): the writer has finished; start a new one")

@@ -56,3 +56,39 @@ extension TensorCodec {
         }
     }
 }
+
+extension TensorCodec {
+    /// Encodes each of `tensors` into a stream in memory, several at once (one tensor per worker,
+    /// each on one thread): for many small tensors, which one at a time would leave all cores
+    /// but one idle. The results are in order. After the first failure (in order) later tensors
+    /// may be left unencoded, each with a failure of its own; callers stop at the first failure.
+    /// Memory: every stream at once, so callers pass bounded batches (`CheckpointWriter.batchBytes`).
+    public static func encodeConcurrently(_ tensors: [PendingTensor], codec: Codec, level: Int = 6)
+        -> [Result<(TensorRecord, [UInt8]), FormatError>] {
+        let results = UnsafeMutableBufferPointer<Result<(TensorRecord, [UInt8]), FormatError>>.allocate(capacity: tensors.count)
+        results.initialize(repeating: .failure(FormatError(.invalidArgument, "not encoded: an earlier tensor failed")))
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        Parallel.forEach(tensors.count, workers: defaultWorkers) { _, k in
+            let t = tensors[k]
+            do throws(FormatError) {
+                var stream: [UInt8] = []
+                stream.reserveCapacity(ChunkWorkspace.storedBound(t.bytes.count))
+                let record = try t.bytes.withUnsafeBytes { (raw) throws(FormatError) in
+                    try encode(name: t.name, dtype: t.dtype, shape: t.shape, raw: raw, codec: codec, level: level,
+                               chunkSize: defaultChunkSize, workers: 1) { (bytes) throws(FormatError) in
+                        stream.append(contentsOf: bytes)
+                    }
+                }
+                results[k] = .success((record, stream))
+                return true
+            } catch {
+                results[k] = .failure(error)
+                return false
+            }
+        }
+        return Array(results)
+    }
+}

@@ -70,11 +70,21 @@ extension Store {
                                                                              uniquingKeysWith: { a, _ in a }), file: path)
                 // A file changed underneath is reported as such, whatever failed first.
                 do {
+                    // Small tensors encode several at once; a PyTorch tensor that is not contiguous
+                    // is copied out, so at most a batch's worth of bytes is held at a time.
+                    var batch: [PendingTensor] = []
+                    var held = 0
                     for (i, entry) in file.tensors.enumerated() {
-                        _ = try file.bytes(of: i).withUnsafeBytes { (raw) throws(StoreError) in
-                            try writer.addTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, raw: raw, codec: codec, level: level)
+                        let bytes = try file.bytes(of: i)
+                        batch.append(PendingTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: bytes))
+                        held += bytes.count
+                        if held >= CheckpointWriter.batchBytes {
+                            try writer.addTensors(batch, codec: codec, level: level)
+                            batch.removeAll()
+                            held = 0
                         }
                     }
+                    try writer.addTensors(batch, codec: codec, level: level)
                 } catch {
                     try file.checkUnchanged()
                     throw error

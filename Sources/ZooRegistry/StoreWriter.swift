@@ -112,6 +112,33 @@ public final class StoreWriter {
         return record
     }
 
+    /// Encodes and adds `tensors` in order, as `addTensor` would one by one, but small ones (under
+    /// `CheckpointWriter.aloneFromBytes`) several at a time on all cores, in batches of at most
+    /// `CheckpointWriter.batchBytes` (their streams wait in memory for their blobs). The caller
+    /// bounds the memory `tensors` themselves hold.
+    public func addTensors(_ tensors: [PendingTensor], codec: Codec, level: Int = 6) throws(StoreError) {
+        for range in CheckpointWriter.batches(sizes: tensors.map(\.bytes.count)) {
+            let first = tensors[range.lowerBound]
+            if first.bytes.count >= CheckpointWriter.aloneFromBytes {
+                _ = try first.bytes.withUnsafeBytes { (raw) throws(StoreError) in
+                    try addTensor(name: first.name, dtype: first.dtype, shape: first.shape, raw: raw, codec: codec, level: level)
+                }
+                continue
+            }
+            for result in TensorCodec.encodeConcurrently(Array(tensors[range]), codec: codec, level: level) {
+                let record: TensorRecord, stream: [UInt8]
+                switch result {
+                case .success(let encoded): (record, stream) = encoded
+                case .failure(let error): throw StoreError(error)
+                }
+                let added: Result<Void, StoreError> = stream.withUnsafeBytes { bytes in
+                    Result { () throws(StoreError) in try addEncoded(record: record, stream: bytes) }
+                }
+                try added.get()
+            }
+        }
+    }
+
     /// A version whose config and manifest are written, waiting for `commitStaged`.
     private struct Staged {
         var name: String

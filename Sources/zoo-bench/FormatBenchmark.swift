@@ -165,19 +165,30 @@ struct EncodedModel {
 }
 
 /// Encodes every tensor into its own byte array (room reserved for the stored bytes, as a writer's
-/// buffer would be), as a store import or `zoo convert` does.
+/// buffer would be), grouped as a store import or `zoo convert` groups them
+/// (`CheckpointWriter.batches`): a large tensor alone over all cores, small ones several at once.
 func encodeModel(_ tensors: [BenchTensor], codec: Codec) throws -> EncodedModel {
     var model = EncodedModel()
     model.streams.reserveCapacity(tensors.count)
-    for t in tensors {
-        var stream: [UInt8] = []
-        stream.reserveCapacity(t.bytes.count + t.bytes.count / 256 + 64)
-        let record = try t.bytes.withUnsafeBytes { raw -> TensorRecord in
-            try TensorCodec.encode(name: t.name, dtype: t.dtype, shape: t.shape, raw: raw, codec: codec, level: 6) { (chunk) throws(FormatError) in
-                stream.append(contentsOf: chunk)
+    for range in CheckpointWriter.batches(sizes: tensors.map(\.bytes.count)) {
+        let first = tensors[range.lowerBound]
+        if first.bytes.count >= CheckpointWriter.aloneFromBytes {
+            var stream: [UInt8] = []
+            stream.reserveCapacity(first.bytes.count + first.bytes.count / 256 + 64)
+            let record = try first.bytes.withUnsafeBytes { raw -> TensorRecord in
+                try TensorCodec.encode(name: first.name, dtype: first.dtype, shape: first.shape, raw: raw, codec: codec, level: 6) { (chunk) throws(FormatError) in
+                    stream.append(contentsOf: chunk)
+                }
             }
+            model.streams.append((record, stream))
+            continue
         }
-        model.streams.append((record, stream))
+        let pending = tensors[range].map {
+            PendingTensor(name: $0.name, dtype: $0.dtype, shape: $0.shape, bytes: TensorBytes(owning: $0.bytes))
+        }
+        for result in TensorCodec.encodeConcurrently(pending, codec: codec, level: 6) {
+            model.streams.append(try result.get())
+        }
     }
     return model
 }
