@@ -36,8 +36,8 @@ extension TensorCodec {
                 throw FormatError(.invalidArgument, "tensor '\(record.name)': the output buffer has \(t.output.count) bytes, the tensor \(record.rawBytes)")
             }
             spans.append(ChunkSpan(record: record, chunks: 0..<record.chunks.count, stream: t.stream, output: t.output))
+            OutputMemory.adviseHugePages(t.output)
         }
-        for t in tensors { OutputMemory.adviseHugePages(t.output) }
         try decodeChunks(spans, workers: workers)
         guard checkDigest else { return }
         // One tensor per worker at a time; the first mismatch in the given order is reported.

@@ -5,6 +5,8 @@ import ZooModel
 extension Store {
     /// Largest tensor `floatTensors` decodes (16 GiB): a bound on what a config may ask us to allocate.
     static let floatTensorLimit: UInt64 = 1 << 34
+    /// Tensors `floatTensors` decodes in one batch.
+    static let decodeBatchTensors = 256
 
     /// Every tensor of a version as Float32 values by name (row-major, PyTorch layout), for the trainer.
     ///
@@ -13,6 +15,11 @@ extension Store {
     /// F32, naming it and its dtype, before anything is decoded, except PyTorch's batch-norm counters
     /// (`*.num_batches_tracked`, int64) that no layer uses: those are left out.
     public func floatTensors(manifest: OCIManifest, config: ModelConfig) throws(StoreError) -> [String: [Float]] {
+        try floatTensors(manifest: manifest, config: config, batchTensors: Self.decodeBatchTensors)
+    }
+
+    /// `floatTensors` decoding `batchTensors` tensors at a time (tests cross batch boundaries).
+    func floatTensors(manifest: OCIManifest, config: ModelConfig, batchTensors: Int) throws(StoreError) -> [String: [Float]] {
         guard config.tensors.count == manifest.layers.count else {
             throw StoreError(.corrupt, "config lists \(config.tensors.count) tensors but the manifest has \(manifest.layers.count) layers")
         }
@@ -30,25 +37,32 @@ extension Store {
             selected.append((record, layer))
         }
         let blobs = try checkedStreams(selected.map { ($0.layer, $0.record.name) })
-        // One batch: the chunks of all tensors share the cores (a model of many small tensors
-        // otherwise decodes one core at a time), each tensor's SHA-256 checked.
-        let values = try Self.floatArrays(selected.map { $0.record.elementCount }[...]) { (buffers) throws(StoreError) in
-            let jobs = zip(selected, zip(blobs, buffers)).map { item in
-                TensorDecoding(record: item.0.record, stream: item.1.0.bytes, output: UnsafeMutableRawBufferPointer(item.1.1))
-            }
-            do throws(FormatError) { try TensorCodec.decode(jobs, checkDigest: true) } catch { throw StoreError(error) }
-            // Stored bytes are little-endian; on a big-endian host swap each word.
-            if UInt32(1).littleEndian != 1 {
-                for buffer in buffers {
-                    for i in buffer.indices { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+        // Batches of tensors: the chunks of a batch share the cores (a model of many small tensors
+        // otherwise decodes one core at a time), each tensor's SHA-256 checked. A batch's arrays
+        // are made by recursion, so its size bounds the depth.
+        var values: [[Float]] = []
+        values.reserveCapacity(selected.count)
+        for start in stride(from: 0, to: selected.count, by: batchTensors) {
+            let range = start..<min(start + batchTensors, selected.count)
+            values += try Self.floatArrays(selected[range].map { $0.record.elementCount }[...]) { (buffers) throws(StoreError) in
+                let jobs = zip(range, buffers).map { i, buffer in
+                    TensorDecoding(record: selected[i].record, stream: blobs[i].bytes, output: UnsafeMutableRawBufferPointer(buffer))
+                }
+                do throws(FormatError) { try TensorCodec.decode(jobs, checkDigest: true) } catch { throw StoreError(error) }
+                // Stored bytes are little-endian; on a big-endian host swap each word.
+                if UInt32(1).littleEndian != 1 {
+                    for buffer in buffers {
+                        for i in buffer.indices { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+                    }
                 }
             }
         }
         return Dictionary(zip(selected.map(\.record.name), values), uniquingKeysWith: { first, _ in first })
     }
 
-    /// The blobs of `layers` (with the tensor each holds, for errors), each mapped and its size and
-    /// digest checked as `checkedStream` does, the digests on every core.
+    /// The blobs of `layers` (with the tensor each holds, for errors), each memory-mapped and its
+    /// size and SHA-256 checked against its descriptor, the digests on every core; the first
+    /// missing or damaged one (in order) is named.
     func checkedStreams(_ layers: [(OCIDescriptor, String)]) throws(StoreError) -> [MappedBlob] {
         var blobs: [MappedBlob] = []
         blobs.reserveCapacity(layers.count)

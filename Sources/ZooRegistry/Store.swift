@@ -225,14 +225,7 @@ public struct Store: Sendable {
 
     /// Memory-maps a tensor's stream and checks its size and SHA-256 against the layer descriptor.
     public func checkedStream(of layer: OCIDescriptor, tensor: String) throws(StoreError) -> MappedBlob {
-        let blob: MappedBlob
-        do { blob = try mapBlob(layer.digest) } catch {
-            throw StoreError(.corrupt, "tensor \(tensor): blob \(layer.digest) is missing (\(error.message)); run `zoo verify`")
-        }
-        guard Int64(blob.bytes.count) == layer.size, Digest(of: blob.bytes) == layer.digest else {
-            throw StoreError(.corrupt, "tensor \(tensor): blob \(layer.digest) is corrupted; run `zoo verify`")
-        }
-        return blob
+        try checkedStreams([(layer, tensor)])[0]
     }
 
     /// The current time as the store writes it (ISO 8601, UTC, seconds).

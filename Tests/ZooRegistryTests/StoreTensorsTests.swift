@@ -30,6 +30,19 @@ import ZooModel
         #expect(loaded.config.tensors.allSatisfy { $0.codec == codec })
     }
 
+    /// Batches of 1, 3 (the last one short) and more than the model: the same values by name.
+    @Test(arguments: [1, 3, 256])
+    func batchesOfAnySizeLoadTheSameValues(batchTensors: Int) throws {
+        let f = try StoreFixture()
+        let m = try Self.mlp()
+        _ = try f.store.commitNew(m.tensors, model: m.description, name: "mlp", codec: .planes)
+        let (_, manifest, config) = try f.store.load(try ModelReference(parsing: "mlp"))
+        #expect(m.tensors.count == 4)
+        let values = try f.store.floatTensors(manifest: manifest, config: config, batchTensors: batchTensors)
+        #expect(values.count == m.tensors.count)
+        for t in m.tensors { #expect(values[t.name] == t.values, "\(t.name)") }
+    }
+
     /// Loading decodes all tensors in one batch and checks blob digests on every core; a damaged
     /// blob is still named by its tensor, and the first damaged one in the model's order is named.
     @Test func aDamagedBlobIsNamedByItsTensor() throws {
